@@ -1,0 +1,151 @@
+/**
+ * @module
+ * A small response header map. It is cheaper than WHATWG `Headers` on the hot path (a plain
+ * object under the hood, written to `node:http` in one `writeHead` call) and keeps repeated
+ * `Set-Cookie` values apart, which a folded header line cannot do (RFC 6265 §3).
+ */
+import { ImproperlyConfigured } from './codes'
+
+/** Anything the response helpers accept as headers. */
+export type HeadersInit =
+  | HeaderMap
+  | Headers
+  | Record<string, string | readonly string[] | undefined>
+  | Iterable<readonly [string, string]>
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Field values may not contain CR, LF or NUL (RFC 9110 §5.5): refusing them stops header injection.
+const BAD_VALUE = /[\r\n\0]/
+
+function checkName(name: string): string {
+  if (!TOKEN.test(name)) {
+    throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid header name ${JSON.stringify(name)}.`)
+  }
+  return name.toLowerCase()
+}
+
+function checkValue(name: string, value: string): string {
+  if (BAD_VALUE.test(value)) {
+    throw new ImproperlyConfigured(
+      'ERR_BAD_HEADER',
+      `The value of header "${name}" contains CR, LF or NUL; refusing it to prevent header injection.`
+    )
+  }
+  return value
+}
+
+/**
+ * Response headers: case-insensitive, with `Set-Cookie` kept as a list.
+ * Names are stored lower-cased (HTTP/2 requires it, HTTP/1.1 does not care).
+ */
+export class HeaderMap implements Iterable<[string, string]> {
+  /** @internal plain field map, lower-case names → value; read by the gateways. */
+  _map: Record<string, string> = Object.create(null) as Record<string, string>
+  /** @internal the `set-cookie` values, kept apart. */
+  _cookies: string[] | undefined = undefined
+
+  constructor(init?: HeadersInit) {
+    if (init !== undefined) this.merge(init)
+  }
+
+  /** Adds every header of `init`, replacing fields of the same name (cookies are appended). */
+  merge(init: HeadersInit): this {
+    if (init instanceof HeaderMap) {
+      for (const k in init._map) this._map[k] = init._map[k] as string
+      if (init._cookies) for (const c of init._cookies) this.append('set-cookie', c)
+    } else if (typeof Headers !== 'undefined' && init instanceof Headers) {
+      init.forEach((v, k) => {
+        if (k !== 'set-cookie') this._map[k] = v
+      })
+      for (const c of init.getSetCookie()) this.append('set-cookie', c)
+    } else if (Symbol.iterator in init) {
+      for (const [k, v] of init as Iterable<readonly [string, string]>) this.append(k, v)
+    } else {
+      const rec = init as Record<string, string | readonly string[] | undefined>
+      for (const k in rec) {
+        const v = rec[k]
+        if (v === undefined) continue
+        if (typeof v === 'string') this.set(k, v)
+        else for (const item of v) this.append(k, item)
+      }
+    }
+    return this
+  }
+
+  /** The value of `name`, or `null`. Several `Set-Cookie` values are joined with `, `. */
+  get(name: string): string | null {
+    const key = name.toLowerCase()
+    if (key === 'set-cookie') return this._cookies ? this._cookies.join(', ') : null
+    return this._map[key] ?? null
+  }
+
+  /** Sets `name` to `value`, replacing any previous value. */
+  set(name: string, value: string): this {
+    const key = checkName(name)
+    checkValue(name, value)
+    if (key === 'set-cookie') this._cookies = [value]
+    else this._map[key] = value
+    return this
+  }
+
+  /** Adds a value: `Set-Cookie` gets its own line, other fields are joined with `, `. */
+  append(name: string, value: string): this {
+    const key = checkName(name)
+    checkValue(name, value)
+    if (key === 'set-cookie') (this._cookies ??= []).push(value)
+    else {
+      const prev = this._map[key]
+      this._map[key] = prev === undefined ? value : `${prev}, ${value}`
+    }
+    return this
+  }
+
+  /** Whether `name` is set. */
+  has(name: string): boolean {
+    const key = name.toLowerCase()
+    return key === 'set-cookie' ? this._cookies !== undefined : key in this._map
+  }
+
+  /** Removes `name`. */
+  delete(name: string): this {
+    const key = name.toLowerCase()
+    if (key === 'set-cookie') this._cookies = undefined
+    else delete this._map[key]
+    return this
+  }
+
+  /** Every `Set-Cookie` value, one per cookie. */
+  getSetCookie(): string[] {
+    return this._cookies ? this._cookies.slice() : []
+  }
+
+  /** Every field as `[name, value]`, with one entry per `Set-Cookie`. */
+  *entries(): IterableIterator<[string, string]> {
+    for (const k in this._map) yield [k, this._map[k] as string]
+    if (this._cookies) for (const c of this._cookies) yield ['set-cookie', c]
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries()
+  }
+
+  /** Calls `fn` for each field (one call per `Set-Cookie`). */
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k)
+  }
+
+  /** A WHATWG `Headers` copy (for `fetch`-style gateways). */
+  toHeaders(): Headers {
+    const h = new Headers()
+    for (const k in this._map) h.set(k, this._map[k] as string)
+    if (this._cookies) for (const c of this._cookies) h.append('set-cookie', c)
+    return h
+  }
+
+  /** A plain object copy; `set-cookie` is an array when present. */
+  toJSON(): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = { ...this._map }
+    if (this._cookies) out['set-cookie'] = this._cookies.slice()
+    return out
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * @module
+ * `CycleRequest`: the request every phase sees (Django's `HttpRequest`).
+ *
+ * Gateways subclass it and fill in a handful of primitives (`header()`, `headers`, `signal`,
+ * `openBody()`). Everything else is derived lazily on first read and cached: the decoded path,
+ * the query, cookies, the full URL, and the body readers, which enforce the body size limit on
+ * the raw byte stream before any parser sees the bytes.
+ */
+import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from './errors'
+import { ImproperlyConfigured } from './codes'
+import { parseCookies } from './cookies'
+import type { RequestState } from './state'
+
+/** Route parameters (converted values), keyed by name. */
+export type Params = Record<string, unknown>
+
+/** What URL resolution found (Django's `ResolverMatch`), stored on `request.route`. */
+export interface RouteMatch {
+  /** The full pattern, include prefixes joined: `api/notes/<uuid:id>/`. */
+  readonly pattern: string
+  /** The route's own name (`detail`), if named. */
+  readonly name: string | undefined
+  /** The namespace path (`api:notes`), if inside namespaced includes. */
+  readonly namespace: string | undefined
+  /** `namespace:name` (`api:notes:detail`), the name `reverse()` takes. */
+  readonly qualifiedName: string | undefined
+  /** Methods the route answers, or `null` for all. */
+  readonly methods: readonly string[] | null
+}
+
+/** A raw body source handed over by a gateway. */
+export type RawBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
+
+/** Default body size limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+const EMPTY_PARAMS: Params = Object.freeze({}) as Params
+const decoder = new TextDecoder()
+
+/**
+ * The request. `S` is the typed state middlewares add; `P` the route parameters.
+ *
+ * @example
+ * ```ts
+ * path('notes/<uuid:id>/', async (request) => {
+ *   request.params.id // string, typed from the pattern
+ *   const body = await request.json()
+ *   return json({ id: request.params.id, body })
+ * })
+ * ```
+ */
+export abstract class CycleRequest<S extends object = RequestState, P = Params> {
+  /** Upper-case method. */
+  readonly method: string
+  /** Request target as sent, origin-form: raw path plus query (`/a%20b/?x=1`). */
+  readonly target: string
+  /** Route parameters, set by URL resolution (converted by the converters). */
+  params: P = EMPTY_PARAMS as P
+  /** What URL resolution matched, or `null` before resolution and on 404. */
+  route: RouteMatch | null = null
+  /** Body size limit in bytes for this request (app default, then the route's override). */
+  bodyLimit: number = DEFAULT_BODY_LIMIT
+  /** Platform bindings (`env` on Workers), passed through by the gateway. */
+  env: unknown = undefined
+  /** @internal per-phase trace, when tracing is on. */
+  trace: TraceEntry[] | undefined = undefined
+
+  #state: S | undefined
+  #path: string | undefined
+  #query: URLSearchParams | undefined
+  #cookies: Record<string, string> | undefined
+  #bytes: Promise<Uint8Array> | undefined
+  #text: Promise<string> | undefined
+  #json: Promise<unknown> | undefined
+  #form: Promise<FormData> | undefined
+  #bodyTaken = false
+
+  constructor(method: string, target: string) {
+    this.method = method
+    this.target = target
+  }
+
+  /** The value of one request header (name in lower case), or `null`. Cheapest way to read one. */
+  abstract header(name: string): string | null
+  /** All request headers as WHATWG `Headers` (built on first read). */
+  abstract get headers(): Headers
+  /** Aborts when the client goes away before the response is done, or the server shuts down. */
+  abstract get signal(): AbortSignal
+  /** `'https'` when the connection is TLS (or a trusted proxy says so). */
+  abstract get protocol(): 'http' | 'https'
+  /** Client address (from the socket, or a trusted proxy header). */
+  abstract get remoteAddress(): string | undefined
+  /** Hands over the raw body once. `null` when the request has none. */
+  protected abstract openBody(): RawBody | null
+
+  /** Lets the platform keep running `promise` after the response (Workers' `waitUntil`). */
+  waitUntil(promise: Promise<unknown>): void {
+    promise.catch(() => {})
+  }
+
+  /** Typed request state that middlewares fill in. */
+  get state(): S {
+    return (this.#state ??= {} as S)
+  }
+  set state(value: S) {
+    this.#state = value
+  }
+
+  /** Whether the request came over TLS. */
+  get secure(): boolean {
+    return this.protocol === 'https'
+  }
+
+  /** The `Host` the client asked for (`example.com:8080`). */
+  get host(): string {
+    return this.header('host') ?? ''
+  }
+
+  /** The raw, still percent-encoded path (`/a%20b/`). */
+  get rawPath(): string {
+    const t = this.target
+    const q = t.indexOf('?')
+    return q === -1 ? t : t.slice(0, q)
+  }
+
+  /** The decoded path (`/a b/`). Malformed percent-encoding raises a 400. */
+  get path(): string {
+    if (this.#path !== undefined) return this.#path
+    const raw = this.rawPath
+    if (raw.indexOf('%') === -1) return (this.#path = raw)
+    try {
+      return (this.#path = decodeURIComponent(raw))
+    } catch {
+      throw new BadRequest('The request path has malformed percent-encoding.')
+    }
+  }
+
+  /** The raw query string without `?` (empty when absent). */
+  get search(): string {
+    const t = this.target
+    const q = t.indexOf('?')
+    return q === -1 ? '' : t.slice(q + 1)
+  }
+
+  /** Parsed query string. */
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.search))
+  }
+
+  /** The full URL as a string (`https://host/path?query`). */
+  get url(): string {
+    return `${this.protocol}://${this.host || 'localhost'}${this.target}`
+  }
+
+  /** Parsed `Cookie` header. */
+  get cookies(): Record<string, string> {
+    return (this.#cookies ??= parseCookies(this.header('cookie')))
+  }
+
+  /** The media type of the body without parameters, lower-cased (`application/json`). */
+  get contentType(): string | null {
+    const ct = this.header('content-type')
+    if (ct === null) return null
+    const semi = ct.indexOf(';')
+    return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase()
+  }
+
+  /** Whether the body was (or is being) consumed. */
+  get bodyUsed(): boolean {
+    return this.#bodyTaken
+  }
+
+  /**
+   * The raw body as a byte stream with the size limit enforced (the stream errors with a 413
+   * `PayloadTooLarge` once the limit is passed). `null` when there is no body.
+   */
+  get body(): ReadableStream<Uint8Array> | null {
+    const source = this.#take()
+    if (source === null) return null
+    const limit = this.bodyLimit
+    const it = toIterator(source)
+    let seen = 0
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { value, done } = await it.next()
+          if (done) return controller.close()
+          seen += value.byteLength
+          if (seen > limit) {
+            await it.return?.()
+            return controller.error(tooLarge(limit))
+          }
+          controller.enqueue(value)
+        } catch (error) {
+          controller.error(error)
+        }
+      },
+      async cancel() {
+        await it.return?.()
+      },
+    })
+  }
+
+  /** The whole body as bytes (read once, cached). 413 past the limit. */
+  bytes(): Promise<Uint8Array> {
+    return (this.#bytes ??= this.#readAll())
+  }
+
+  /** The body decoded as UTF-8 text (cached). */
+  text(): Promise<string> {
+    return (this.#text ??= this.bytes().then((b) => decoder.decode(b)))
+  }
+
+  /**
+   * The body parsed as JSON (cached). Requires a JSON content type (415 otherwise); malformed
+   * JSON is a 400; `__proto__` keys and `constructor.prototype` are stripped (prototype poisoning).
+   */
+  json<T = unknown>(): Promise<T> {
+    if (this.#json === undefined) {
+      const type = this.contentType
+      if (type === null || !(type === 'application/json' || type.endsWith('+json'))) {
+        return Promise.reject(
+          new UnsupportedMediaType(
+            `Expected a JSON body (Content-Type: application/json), got ${type ?? 'no content type'}.`
+          )
+        )
+      }
+      this.#json = this.text().then(parseJson)
+    }
+    return this.#json as Promise<T>
+  }
+
+  /**
+   * The body parsed as a form (`application/x-www-form-urlencoded` or `multipart/form-data`),
+   * as `FormData`. Other content types get a 415.
+   */
+  form(): Promise<FormData> {
+    if (this.#form === undefined) {
+      const type = this.contentType
+      if (type === 'application/x-www-form-urlencoded') {
+        this.#form = this.text().then((t) => {
+          const fd = new FormData()
+          for (const [k, v] of new URLSearchParams(t)) fd.append(k, v)
+          return fd
+        })
+      } else if (type === 'multipart/form-data') {
+        const ct = this.header('content-type') as string
+        this.#form = this.bytes().then(async (b) => {
+          try {
+            return await new Response(b, { headers: { 'content-type': ct } }).formData()
+          } catch {
+            throw new BadRequest('The multipart body is malformed.')
+          }
+        })
+      } else {
+        return Promise.reject(
+          new UnsupportedMediaType(`Expected a form body, got ${type ?? 'no content type'}.`)
+        )
+      }
+    }
+    return this.#form
+  }
+
+  #take(): RawBody | null {
+    if (this.#bodyTaken) {
+      throw new ImproperlyConfigured(
+        'ERR_BODY_USED',
+        'The request body was already consumed as a stream; read it once (bytes/text/json/form are cached).'
+      )
+    }
+    this.#bodyTaken = true
+    return this.openBody()
+  }
+
+  async #readAll(): Promise<Uint8Array> {
+    const limit = this.bodyLimit
+    const declared = this.header('content-length')
+    // Refuse on the declared length before reading a byte (RFC 9110 §15.5.14).
+    if (declared !== null && Number(declared) > limit) {
+      this.#bodyTaken = true
+      throw tooLarge(limit)
+    }
+    const source = this.#take()
+    if (source === null) return new Uint8Array(0)
+    const it = toIterator(source)
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (;;) {
+      const { value, done } = await it.next()
+      if (done) break
+      size += value.byteLength
+      if (size > limit) {
+        await it.return?.()
+        throw tooLarge(limit)
+      }
+      chunks.push(value)
+    }
+    if (chunks.length === 1) return chunks[0] as Uint8Array
+    const out = new Uint8Array(size)
+    let offset = 0
+    for (const c of chunks) {
+      out.set(c, offset)
+      offset += c.byteLength
+    }
+    return out
+  }
+}
+
+/** One phase of a request's trace (see `createApp({ trace: true })`). */
+export interface TraceEntry {
+  /** `gateway`, `request`, `resolve`, `view`, `exception`, `response`, … */
+  phase: string
+  /** Middleware name, view name, or route pattern. */
+  name: string
+  /** Milliseconds since the request started. */
+  start: number
+  /** Duration in milliseconds. */
+  duration: number
+  /** What happened: `next`, `responded`, `threw`, `replaced`, `skipped`, or a status. */
+  outcome: string
+}
+
+function tooLarge(limit: number): PayloadTooLarge {
+  return new PayloadTooLarge(`The request body is larger than the limit of ${limit} bytes.`)
+}
+
+function toIterator(source: RawBody): AsyncIterator<Uint8Array> {
+  if (Symbol.asyncIterator in source) {
+    return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  }
+  const reader = (source as ReadableStream<Uint8Array>).getReader()
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    return: async () => {
+      await reader.cancel()
+      return { done: true, value: undefined }
+    },
+  }
+}
+
+const POISON = /"(?:__proto__|constructor)"\s*:/
+
+/** JSON.parse with prototype-poisoning keys stripped. Malformed JSON → 400. */
+export function parseJson(text: string): unknown {
+  if (text.length === 0) throw new BadRequest('The request body is empty; expected JSON.')
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`)
+  }
+  if (POISON.test(text)) strip(value)
+  return value
+}
+
+function strip(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return
+  if (Array.isArray(value)) {
+    for (const v of value) strip(v)
+    return
+  }
+  const obj = value as Record<string, unknown>
+  if (Object.prototype.hasOwnProperty.call(obj, '__proto__')) delete obj['__proto__']
+  const ctor = Object.prototype.hasOwnProperty.call(obj, 'constructor') ? obj['constructor'] : undefined
+  if (typeof ctor === 'object' && ctor !== null && 'prototype' in ctor) delete obj['constructor']
+  for (const k in obj) strip(obj[k])
+}

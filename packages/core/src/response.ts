@@ -1,0 +1,291 @@
+/**
+ * @module
+ * `CycleResponse`, the response every phase passes along, and its helpers.
+ *
+ * A response may hold structured `data` that is not serialized yet: response middlewares (the
+ * format middleware, for one) read and replace it, and the app serializes it once at the very end.
+ */
+import { HeaderMap, type HeadersInit } from './headers'
+import { ImproperlyConfigured } from './codes'
+
+/** What a response body may be. */
+export type BodyInit =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+  | null
+
+/** Status and headers of a new response. */
+export interface ResponseInit {
+  status?: number
+  headers?: HeadersInit
+}
+
+const kCycleResponse: symbol = Symbol.for('cycle.response')
+
+/**
+ * The response that travels back through the cycle.
+ *
+ * @example
+ * ```ts
+ * const res = new CycleResponse('Hello', { status: 200, headers: { 'content-type': 'text/plain' } })
+ * res.headers.append('set-cookie', 'a=1')
+ * ```
+ */
+export class CycleResponse {
+  /** HTTP status code. */
+  status: number
+  /** Response headers (repeated `Set-Cookie` kept apart). */
+  headers: HeaderMap
+  /**
+   * The body. `undefined` means "not serialized yet": the app renders {@link CycleResponse.data}
+   * as JSON after the response phase.
+   */
+  body: BodyInit | undefined
+  /** Structured payload waiting to be serialized (see {@link json}). */
+  data: unknown
+
+  constructor(body: BodyInit = null, init?: ResponseInit) {
+    this.status = init?.status ?? 200
+    this.headers = init?.headers === undefined ? new HeaderMap() : new HeaderMap(init.headers)
+    this.body = body
+    this.data = undefined
+    Object.defineProperty(this, kCycleResponse, { value: true })
+  }
+
+  /** Brand check that works across duplicated copies of `@cycle/core`. */
+  static isCycleResponse(value: unknown): value is CycleResponse {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[kCycleResponse] === true
+    )
+  }
+
+  /** Wraps a WHATWG `Response` (its body stays a stream; nothing is buffered). */
+  static fromResponse(response: Response): CycleResponse {
+    const res = new CycleResponse(response.body, { status: response.status, headers: response.headers })
+    return res
+  }
+
+  /** Whether the body still has to be rendered from {@link CycleResponse.data}. */
+  get pending(): boolean {
+    return this.body === undefined
+  }
+
+  /**
+   * Adds a `Set-Cookie` header.
+   * @param name cookie name (RFC 6265 token)
+   * @param value cookie value, percent-encoded for you
+   * @param options attributes; `HttpOnly`, `Secure` and `SameSite=Lax` are up to you
+   */
+  setCookie(name: string, value: string, options: CookieOptions = {}): this {
+    this.headers.append('set-cookie', serializeCookie(name, value, options))
+    return this
+  }
+
+  /** Expires a cookie on the client. */
+  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain'> = {}): this {
+    return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) })
+  }
+
+  /**
+   * Converts to a WHATWG `Response`. Pending data is serialized as JSON here.
+   * Bodies are dropped for 204/304 and when `head` is true.
+   */
+  toResponse(head = false): Response {
+    const status = this.status
+    const noBody = head || status === 204 || status === 304 || (status >= 100 && status < 200)
+    let body: BodyInit | undefined = this.body
+    if (body === undefined) body = serializeData(this)
+    let out: globalThis.BodyInit | null = null
+    if (!noBody && body !== null) {
+      if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) {
+        out = body as globalThis.BodyInit
+      } else if (body instanceof ReadableStream) out = body
+      else out = iterableToStream(body)
+    }
+    return new Response(out, { status, headers: this.headers.toHeaders() })
+  }
+}
+
+/** Serializes pending data as JSON, stores it as the body and returns it. */
+export function serializeData(res: CycleResponse): string {
+  const text = res.data === undefined ? 'null' : JSON.stringify(res.data)
+  // JSON.stringify returns undefined for functions/symbols at the top level.
+  res.body = text === undefined ? 'null' : text
+  if (!res.headers.has('content-type')) res.headers.set('content-type', JSON_TYPE)
+  return res.body as string
+}
+
+const encoder = new TextEncoder()
+
+/** Turns an async iterable of chunks into a byte stream (pull-based: backpressure is kept). */
+export function iterableToStream(
+  source: AsyncIterable<Uint8Array | string>
+): ReadableStream<Uint8Array> {
+  let it: AsyncIterator<Uint8Array | string> | undefined
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      it ??= source[Symbol.asyncIterator]()
+      const { value, done } = await it.next()
+      if (done) controller.close()
+      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value)
+    },
+    async cancel(reason) {
+      await it?.return?.(reason)
+    },
+  })
+}
+
+/** Cookie attributes (RFC 6265 §4.1). */
+export interface CookieOptions {
+  maxAge?: number
+  expires?: Date
+  path?: string
+  domain?: string
+  secure?: boolean
+  httpOnly?: boolean
+  sameSite?: 'Strict' | 'Lax' | 'None'
+  partitioned?: boolean
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const COOKIE_ATTR = /^[\x21-\x3a\x3c-\x7e]*$/
+
+/** Serializes one `Set-Cookie` value. Refuses names and attributes that could inject fields. */
+export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
+  if (!COOKIE_NAME.test(name)) {
+    throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie name ${JSON.stringify(name)}.`)
+  }
+  let out = `${name}=${encodeURIComponent(value)}`
+  if (options.maxAge !== undefined) out += `; Max-Age=${Math.floor(options.maxAge)}`
+  if (options.expires) out += `; Expires=${options.expires.toUTCString()}`
+  for (const [attr, v] of [
+    ['Domain', options.domain],
+    ['Path', options.path ?? '/'],
+  ] as const) {
+    if (v === undefined) continue
+    if (!COOKIE_ATTR.test(v)) {
+      throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie ${attr} ${JSON.stringify(v)}.`)
+    }
+    out += `; ${attr}=${v}`
+  }
+  if (options.secure) out += '; Secure'
+  if (options.httpOnly) out += '; HttpOnly'
+  if (options.sameSite) out += `; SameSite=${options.sameSite}`
+  if (options.partitioned) out += '; Partitioned'
+  return out
+}
+
+/** `application/json` with charset. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+const TEXT_TYPE = 'text/plain; charset=utf-8'
+const HTML_TYPE = 'text/html; charset=utf-8'
+
+function withType(init: ResponseInit | number | undefined, type: string): CycleResponse {
+  const res =
+    typeof init === 'number'
+      ? new CycleResponse(null, { status: init })
+      : new CycleResponse(null, init)
+  if (!res.headers.has('content-type')) res.headers._map['content-type'] = type
+  return res
+}
+
+/**
+ * A JSON response. The data is serialized after the response phase, so response middlewares
+ * can still reshape it through `response.data`.
+ *
+ * @example
+ * ```ts
+ * path('notes/', () => json({ notes: [] }, 200))
+ * ```
+ */
+export function json(data: unknown, init?: ResponseInit | number): CycleResponse {
+  const res = withType(init, JSON_TYPE)
+  res.body = undefined
+  res.data = data
+  return res
+}
+
+/** A `text/plain` response. */
+export function text(body: string, init?: ResponseInit | number): CycleResponse {
+  const res = withType(init, TEXT_TYPE)
+  res.body = body
+  return res
+}
+
+/** A `text/html` response. */
+export function html(body: string, init?: ResponseInit | number): CycleResponse {
+  const res = withType(init, HTML_TYPE)
+  res.body = body
+  return res
+}
+
+/**
+ * A redirect. `status` is 302 by default; use 301/308 for permanent ones, 303 after a POST.
+ * The location is refused if it holds CR/LF (no header injection through user data).
+ */
+export function redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): CycleResponse {
+  const res = new CycleResponse(null, { status })
+  res.headers.set('location', location)
+  return res
+}
+
+/**
+ * A streaming response from a `ReadableStream` or an async iterable (an async generator works).
+ * Gateways write it with backpressure and stop it when the client goes away.
+ *
+ * @example
+ * ```ts
+ * path('events/', () => stream((async function* () { yield 'data: hi\n\n' })(), {
+ *   headers: { 'content-type': 'text/event-stream' },
+ * }))
+ * ```
+ */
+export function stream(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>,
+  init?: ResponseInit | number
+): CycleResponse {
+  const res = withType(init, 'application/octet-stream')
+  res.body = source
+  return res
+}
+
+/** An empty response (204 by default). */
+export function noContent(init?: ResponseInit | number): CycleResponse {
+  return typeof init === 'number'
+    ? new CycleResponse(null, { status: init })
+    : new CycleResponse(null, { status: 204, ...init })
+}
+
+/** An RFC 9457 problem document. */
+export interface ProblemDetails {
+  type?: string
+  title?: string
+  status: number
+  detail?: string
+  instance?: string
+  [extension: string]: unknown
+}
+
+/** `application/problem+json`. */
+export const PROBLEM_TYPE = 'application/problem+json'
+
+/**
+ * An RFC 9457 `application/problem+json` response.
+ *
+ * @example
+ * ```ts
+ * return problem({ status: 409, title: 'Conflict', detail: 'Title already used.' })
+ * ```
+ */
+export function problem(details: ProblemDetails, init?: Omit<ResponseInit, 'status'>): CycleResponse {
+  const res = new CycleResponse(null, { ...init, status: details.status })
+  res.headers.set('content-type', PROBLEM_TYPE)
+  res.body = undefined
+  res.data = { type: 'about:blank', ...details }
+  return res
+}

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * A `CycleRequest` over a WHATWG `Request`: what `app.fetch()` and `@cycle/gateway-fetch` use.
+ */
+import { CycleRequest, type RawBody } from './request'
+import type { RequestState } from './state'
+
+/** Extras a fetch-style platform passes along with the request. */
+export interface WebRequestInit {
+  /** Client address, when the platform knows it. */
+  remoteAddress?: string
+  /** Platform bindings (Workers' `env`). */
+  env?: unknown
+  /** The platform's `waitUntil` (Workers' `ctx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void
+  /** An extra abort signal (server shutdown), combined with the request's own. */
+  signal?: AbortSignal
+}
+
+/**
+ * Wraps a WHATWG `Request`. The URL string is split by hand (no `URL` object) and the request
+ * target is the origin-form path plus query, so `//evil` in a path never becomes a host.
+ */
+export class WebRequest<S extends object = RequestState> extends CycleRequest<S> {
+  /** The wrapped request. */
+  readonly raw: Request
+  #init: WebRequestInit | undefined
+  #protocol: 'http' | 'https'
+  #host: string
+  #signal: AbortSignal | undefined
+
+  constructor(request: Request, init?: WebRequestInit) {
+    const url = request.url
+    const schemeEnd = url.indexOf('://')
+    const authorityStart = schemeEnd + 3
+    let pathStart = url.indexOf('/', authorityStart)
+    const queryStart = url.indexOf('?', authorityStart)
+    if (queryStart !== -1 && (pathStart === -1 || queryStart < pathStart)) pathStart = queryStart
+    const hash = url.indexOf('#', authorityStart)
+    const end = hash === -1 ? url.length : hash
+    let target = pathStart === -1 ? '/' : url.slice(pathStart, end)
+    if (target.charCodeAt(0) === 63 /* ? */) target = '/' + target
+    super(request.method, target)
+    this.raw = request
+    this.#init = init
+    this.#protocol = url.charCodeAt(schemeEnd - 1) === 115 /* s */ ? 'https' : 'http'
+    this.#host = url.slice(authorityStart, pathStart === -1 ? end : pathStart)
+    if (init?.env !== undefined) this.env = init.env
+  }
+
+  header(name: string): string | null {
+    return this.raw.headers.get(name)
+  }
+
+  get headers(): Headers {
+    return this.raw.headers
+  }
+
+  override get host(): string {
+    return this.raw.headers.get('host') ?? this.#host
+  }
+
+  get protocol(): 'http' | 'https' {
+    return this.#protocol
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#init?.remoteAddress
+  }
+
+  get signal(): AbortSignal {
+    if (this.#signal) return this.#signal
+    const extra = this.#init?.signal
+    return (this.#signal = extra ? AbortSignal.any([this.raw.signal, extra]) : this.raw.signal)
+  }
+
+  override waitUntil(promise: Promise<unknown>): void {
+    const wait = this.#init?.waitUntil
+    if (wait) wait(promise)
+    else super.waitUntil(promise)
+  }
+
+  protected openBody(): RawBody | null {
+    return this.raw.body
+  }
+}
