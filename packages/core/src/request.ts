@@ -33,7 +33,7 @@ export interface RouteMatch {
 export type RawBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 
 /** Default body size limit: 1 MiB. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024
+export const DEFAULT_BODY_LIMIT: number = 1024 * 1024
 
 const EMPTY_PARAMS: Params = Object.freeze({}) as Params
 const decoder = new TextDecoder()
@@ -63,8 +63,10 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   bodyLimit: number = DEFAULT_BODY_LIMIT
   /** Platform bindings (`env` on Workers), passed through by the gateway. */
   env: unknown = undefined
-  /** @internal per-phase trace, when tracing is on. */
+  /** Per-phase trace of this request, when tracing is on (`createApp({ trace: true })`). */
   trace: TraceEntry[] | undefined = undefined
+  /** `performance.now()` when the request entered the app (set only when tracing). */
+  traceStart = 0
 
   #state: S | undefined
   #path: string | undefined
@@ -248,7 +250,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
         const ct = this.header('content-type') as string
         this.#form = this.bytes().then(async (b) => {
           try {
-            return await new Response(b, { headers: { 'content-type': ct } }).formData()
+            return await new Response(b as Uint8Array<ArrayBuffer>, { headers: { 'content-type': ct } }).formData()
           } catch {
             throw new BadRequest('The multipart body is malformed.')
           }

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest'
+import { HttpError } from './errors'
+import { CycleRequest, parseJson, type RawBody } from './request'
+import { WebRequest } from './web-request'
+
+const post = (body: BodyInit | null, headers: Record<string, string> = {}, url = 'http://localhost/x') =>
+  new WebRequest(new Request(url, { method: 'POST', body, headers, duplex: 'half' } as RequestInit))
+
+/** A request whose primitives count how often they are touched. */
+class CountingRequest extends CycleRequest {
+  reads: string[] = []
+  constructor(target: string, private source: RawBody | null = null, private hdrs: Record<string, string> = {}) {
+    super('POST', target)
+  }
+  header(name: string) {
+    this.reads.push(name)
+    return this.hdrs[name] ?? null
+  }
+  get headers() {
+    this.reads.push('*headers')
+    return new Headers(this.hdrs)
+  }
+  get signal() {
+    return new AbortController().signal
+  }
+  get protocol() {
+    return 'http' as const
+  }
+  get remoteAddress() {
+    return '127.0.0.1'
+  }
+  protected openBody() {
+    this.reads.push('*body')
+    return this.source
+  }
+}
+
+describe('lazy parsing', () => {
+  it('derives path, query and url only from the target, on demand', () => {
+    const r = new CountingRequest('/a%20b/c?x=1&x=2&y=%C3%A9', null, { host: 'example.com' })
+    expect(r.reads).toEqual([])
+    expect(r.rawPath).toBe('/a%20b/c')
+    expect(r.path).toBe('/a b/c')
+    expect(r.query.getAll('x')).toEqual(['1', '2'])
+    expect(r.query.get('y')).toBe('é')
+    expect(r.url).toBe('http://example.com/a%20b/c?x=1&x=2&y=%C3%A9')
+    expect(r.reads).toEqual(['host'])
+  })
+
+  it('caches parsed values', () => {
+    const r = new CountingRequest('/p?q=1', null, { cookie: 'a=1' })
+    expect(r.query).toBe(r.query)
+    expect(r.cookies).toBe(r.cookies)
+    expect(r.reads.filter((n) => n === 'cookie')).toHaveLength(1)
+  })
+
+  it('malformed percent-encoding in the path is a 400', () => {
+    const r = new CountingRequest('/%E0%A4%A')
+    expect(() => r.path).toThrowError(expect.objectContaining({ status: 400 }))
+  })
+
+  it('state is per request and typed', () => {
+    const r = new CountingRequest('/')
+    ;(r.state as Record<string, unknown>)['user'] = 'ann'
+    expect(new CountingRequest('/').state).toEqual({})
+    expect(r.state).toEqual({ user: 'ann' })
+  })
+
+  it('parses cookies leniently', () => {
+    const r = new CountingRequest('/', null, { cookie: 'a=1; b="two"; bad; c=%E2%9C%93; a=ignored; d=%zz' })
+    expect({ ...r.cookies }).toEqual({ a: '1', b: 'two', c: '✓', d: '%zz' })
+  })
+
+  it('exposes contentType without parameters', () => {
+    const r = new CountingRequest('/', null, { 'content-type': 'Application/JSON; charset=utf-8' })
+    expect(r.contentType).toBe('application/json')
+  })
+})
+
+describe('WebRequest', () => {
+  it('keeps //host-looking paths as paths', () => {
+    const r = new WebRequest(new Request('http://localhost//evil.com/x?y=1'))
+    expect(r.target).toBe('//evil.com/x?y=1')
+    expect(r.rawPath).toBe('//evil.com/x')
+    expect(r.host).toBe('localhost')
+    expect(r.url).toBe('http://localhost//evil.com/x?y=1')
+  })
+  it('knows https and passes env and waitUntil through', () => {
+    const waited: Promise<unknown>[] = []
+    const r = new WebRequest(new Request('https://a.test:8443/'), {
+      env: { KV: 1 },
+      waitUntil: (p) => void waited.push(p),
+      remoteAddress: '10.0.0.1',
+    })
+    r.waitUntil(Promise.resolve())
+    expect(r.secure).toBe(true)
+    expect(r.host).toBe('a.test:8443')
+    expect(r.env).toEqual({ KV: 1 })
+    expect(r.remoteAddress).toBe('10.0.0.1')
+    expect(waited).toHaveLength(1)
+  })
+  it('combines the platform signal with the request signal', () => {
+    const platform = new AbortController()
+    const r = new WebRequest(new Request('http://localhost/'), { signal: platform.signal })
+    expect(r.signal.aborted).toBe(false)
+    platform.abort()
+    expect(r.signal.aborted).toBe(true)
+  })
+})
+
+describe('body readers', () => {
+  it('reads text once and caches it', async () => {
+    const r = post('héllo')
+    expect(await r.text()).toBe('héllo')
+    expect(await r.text()).toBe('héllo')
+    expect(await r.bytes()).toEqual(new TextEncoder().encode('héllo'))
+  })
+
+  it('parses JSON with a JSON content type', async () => {
+    expect(await post('{"a":[1,2]}', { 'content-type': 'application/json' }).json()).toEqual({ a: [1, 2] })
+    expect(await post('{"a":1}', { 'content-type': 'application/merge-patch+json' }).json()).toEqual({ a: 1 })
+  })
+
+  it('malformed JSON is a 400', async () => {
+    await expect(post('{"a":', { 'content-type': 'application/json' }).json()).rejects.toMatchObject({ status: 400 })
+  })
+
+  it('an empty JSON body is a 400', async () => {
+    await expect(post('', { 'content-type': 'application/json' }).json()).rejects.toMatchObject({ status: 400 })
+  })
+
+  it('a non-JSON content type is a 415', async () => {
+    await expect(post('{}', { 'content-type': 'text/plain' }).json()).rejects.toMatchObject({ status: 415 })
+    await expect(post('{}').json()).rejects.toSatisfy(HttpError.isHttpError)
+  })
+
+  it('strips prototype-poisoning keys', async () => {
+    const body = '{"__proto__":{"admin":true},"a":{"constructor":{"prototype":{"x":1}}},"b":[{"__proto__":1}],"constructor":"ok"}'
+    const v = (await post(body, { 'content-type': 'application/json' }).json()) as Record<string, unknown>
+    expect(Object.prototype.hasOwnProperty.call(v, '__proto__')).toBe(false)
+    expect((v as { admin?: boolean }).admin).toBeUndefined()
+    expect(v['a']).toEqual({})
+    expect(Object.keys((v['b'] as object[])[0] as object)).toEqual([])
+    expect(v['constructor']).toBe('ok')
+    expect(({} as { admin?: boolean }).admin).toBeUndefined()
+  })
+
+  it('parseJson leaves clean documents alone', () => {
+    expect(parseJson('{"constructor_name":"x"}')).toEqual({ constructor_name: 'x' })
+  })
+
+  it('refuses a declared Content-Length over the limit before reading', async () => {
+    let pulled = false
+    const source = new ReadableStream<Uint8Array>({ pull() { pulled = true } }, { highWaterMark: 0 })
+    const r = new CountingRequest('/', source, { 'content-length': '5000' })
+    r.bodyLimit = 100
+    await expect(r.bytes()).rejects.toMatchObject({ status: 413 })
+    expect(pulled).toBe(false)
+    expect(r.reads).not.toContain('*body')
+  })
+
+  it('enforces the limit on the raw stream without Content-Length', async () => {
+    let cancelled = false
+    let sent = 0
+    const source = new ReadableStream<Uint8Array>({
+      pull(c) {
+        sent++
+        c.enqueue(new Uint8Array(64))
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const r = new CountingRequest('/', source)
+    r.bodyLimit = 200
+    await expect(r.bytes()).rejects.toMatchObject({ status: 413 })
+    expect(cancelled).toBe(true)
+    expect(sent).toBeLessThan(10)
+  })
+
+  it('the body stream enforces the limit too', async () => {
+    const r = post('x'.repeat(300))
+    r.bodyLimit = 100
+    const reader = (r.body as ReadableStream<Uint8Array>).getReader()
+    await expect((async () => { for (;;) { const { done } = await reader.read(); if (done) return } })()).rejects.toMatchObject({ status: 413 })
+  })
+
+  it('refuses to hand the raw stream out twice', () => {
+    const r = post('abc')
+    expect(r.body).not.toBeNull()
+    expect(() => r.body).toThrow(/already consumed/)
+  })
+
+  it('parses urlencoded and multipart forms', async () => {
+    const f1 = await post('a=1&b=x+y', { 'content-type': 'application/x-www-form-urlencoded' }).form()
+    expect(f1.get('b')).toBe('x y')
+    const fd = new FormData()
+    fd.append('name', 'ann')
+    fd.append('file', new Blob(['data']), 'f.txt')
+    const req = new Request('http://localhost/', { method: 'POST', body: fd })
+    const f2 = await new WebRequest(req).form()
+    expect(f2.get('name')).toBe('ann')
+    expect(await (f2.get('file') as File).text()).toBe('data')
+  })
+
+  it('a malformed multipart body is a 400, a wrong type a 415', async () => {
+    await expect(post('garbage', { 'content-type': 'multipart/form-data; boundary=zz' }).form()).rejects.toMatchObject({ status: 400 })
+    await expect(post('a=1', { 'content-type': 'text/plain' }).form()).rejects.toMatchObject({ status: 415 })
+  })
+
+  it('no body reads as empty', async () => {
+    const r = new WebRequest(new Request('http://localhost/'))
+    expect(await r.text()).toBe('')
+  })
+})

@@ -1,0 +1,130 @@
+/**
+ * @module
+ * `reverse()` (Django's `django.urls.reverse`): a route name and parameters back to a path.
+ * Values go through the converter's `toUrl`, must then match the converter's regex (so the URL
+ * resolves back to the route), and are percent-encoded per segment (`path` values keep `/`).
+ */
+import { ImproperlyConfigured } from '../codes'
+import type { ParamPart, ParsedPattern } from './pattern'
+import type { ReverseQuery } from './types'
+
+type Piece = string | ParamPart
+
+function encodeLiteral(text: string): string {
+  return text.split('/').map(encodeURIComponent).join('/')
+}
+
+function noMatch(message: string): ImproperlyConfigured {
+  return new ImproperlyConfigured('ERR_NO_REVERSE_MATCH', message)
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost
+      )
+    }
+    prev = cur
+  }
+  return prev[b.length] as number
+}
+
+/** Named routes, compiled for `reverse()`. */
+export class ReverseTable {
+  readonly #routes = new Map<
+    string,
+    { pattern: string; pieces: Piece[]; params: readonly ParamPart[] }
+  >()
+
+  /** Adds a named route (the first one added under a name wins; callers check duplicates). */
+  add(name: string, parsed: ParsedPattern): void {
+    if (this.#routes.has(name)) return
+    const pieces: Piece[] = []
+    parsed.segments.forEach((seg, s) => {
+      if (s > 0) pieces.push('/')
+      for (const part of seg) pieces.push(typeof part === 'string' ? encodeLiteral(part) : part)
+    })
+    this.#routes.set(name, { pattern: parsed.source, pieces, params: parsed.params })
+  }
+
+  /**
+   * Builds `/<path>` (plus `?query`) for a named route.
+   * @throws ImproperlyConfigured `ERR_NO_REVERSE_MATCH` for an unknown name, missing or extra
+   *   parameters, and values the converter refuses.
+   */
+  reverse(name: string, params: Record<string, unknown> = {}, query?: ReverseQuery): string {
+    const route = this.#routes.get(name)
+    if (route === undefined) throw this.#unknown(name)
+    const expected = route.params
+    const signature = `{ ${expected.map((p) => `${p.name}: ${p.converter.name}`).join(', ')} }`
+    const needs = expected.length === 0 ? 'takes no parameters' : `needs ${signature}`
+    const missing = expected.filter((p) => params[p.name] === undefined).map((p) => p.name)
+    const extra = Object.keys(params).filter(
+      (key) => params[key] !== undefined && !expected.some((p) => p.name === key)
+    )
+    if (missing.length > 0 || extra.length > 0) {
+      const problems = [
+        missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+        extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
+      ].filter(Boolean)
+      throw noMatch(`Reverse for "${name}" (${route.pattern}) ${needs}: ${problems.join('; ')}.`)
+    }
+    let out = '/'
+    for (const piece of route.pieces) {
+      if (typeof piece === 'string') {
+        out += piece
+        continue
+      }
+      const { converter } = piece
+      const value = params[piece.name]
+      const given = `${piece.name}=${JSON.stringify(value) ?? String(value)}`
+      const head = `Reverse for "${name}" (${route.pattern}) ${needs}`
+      let text: string
+      try {
+        text = converter.converter.toUrl(value)
+      } catch (error) {
+        const why = (error as Error).message
+        throw noMatch(`${head}: the ${converter.name} converter refused ${given} (${why}).`)
+      }
+      if (typeof text !== 'string' || !converter.full.test(text)) {
+        const regex = converter.converter.regex
+        throw noMatch(
+          `${head}: ${given} does not match the ${converter.name} converter (${regex}).`
+        )
+      }
+      out += converter.name === 'path' ? encodeLiteral(text) : encodeURIComponent(text)
+    }
+    if (query !== undefined) {
+      const qs = new URLSearchParams(query).toString()
+      if (qs !== '') out += `?${qs}`
+    }
+    return out
+  }
+
+  #unknown(name: string): ImproperlyConfigured {
+    const names = [...this.#routes.keys()]
+    const tail = (n: string): string => n.slice(n.lastIndexOf(':') + 1)
+    const close = names
+      .map((n) => ({ n, d: Math.min(distance(name, n), tail(n) === tail(name) ? 1 : Infinity) }))
+      .filter(({ n, d }) => d <= Math.max(2, Math.floor(n.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3)
+      .map(({ n }) => `"${n}"`)
+    const hint =
+      close.length > 0
+        ? ` Did you mean ${close.join(' or ')}?`
+        : names.length === 0
+        ? ' No route is named: pass { name } to path() and { namespace } to include().'
+        : ` Named routes: ${names
+            .slice(0, 10)
+            .map((n) => `"${n}"`)
+            .join(', ')}${names.length > 10 ? ', …' : ''}.`
+    return noMatch(`No route named "${name}".${hint}`)
+  }
+}

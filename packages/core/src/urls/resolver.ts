@@ -1,0 +1,202 @@
+/**
+ * @module
+ * The URL resolver (Django's `URLResolver`), compiled once at startup from the URL conf.
+ *
+ * - Fully static patterns sit in one `Map` keyed by the whole path: one lookup, no allocation.
+ * - Patterns with parameters sit in a segment trie. At each segment **static text always wins**
+ *   over parameters (like find-my-way and rou3), then parameters are tried in the order they first
+ *   appear in the URL conf, with backtracking; a converter whose `toValue` throws declines.
+ *   Django tries whole patterns in declaration order instead, so a route that this order would
+ *   make unreachable is reported at startup (`ERR_SHADOWED_ROUTE`) rather than silently dead.
+ * - Several `path()`s with one pattern and disjoint methods form one {@link Endpoint}.
+ * - Duplicate routes and names are startup errors too.
+ */
+import { ImproperlyConfigured } from '../codes'
+import { middlewareName, type ErrorHandler, type Middleware } from '../middleware'
+import type { CycleRequest, Params, RouteMatch } from '../request'
+import type { UrlEntry } from './conf'
+import { buildEndpoints, describeRoute, type EndpointImpl } from './_endpoints'
+import { flatten, type ScopedHandler } from './_flatten'
+import { ReverseTable } from './_reverse'
+import { shadowOf } from './_shadow'
+import { compress, insert, TrieNode, walk } from './_trie'
+import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './types'
+
+export type { UrlEntry } from './conf'
+
+/** A route after compilation: what `request.route` holds once resolution picked it. */
+export interface CompiledRoute extends RouteMatch {
+  /** The view, as one function. */
+  readonly view: (request: CycleRequest) => unknown
+  /** Route-scoped middleware: include-level ones (outermost first), then the path's own. */
+  readonly middleware: readonly Middleware[]
+  /** Error handlers of the enclosing includes, deepest first. */
+  readonly errorHandlers: readonly ErrorHandler[]
+  /** The path's body limit, else the nearest include's. */
+  readonly bodyLimit: number | undefined
+}
+
+/** One distinct full pattern and the routes answering it, by method. */
+export interface Endpoint {
+  /** The full pattern (of the first route declared for it). */
+  readonly pattern: string
+  /** Routes by upper-case method (null prototype). `HEAD` maps to the GET route unless a route declares HEAD. */
+  readonly byMethod: Readonly<Record<string, CompiledRoute>>
+  /** The route answering every method, if any (then `byMethod` is empty). */
+  readonly any: CompiledRoute | undefined
+  /** Sorted methods for the `Allow` header: declared ones, HEAD with GET, and OPTIONS. */
+  readonly allow: readonly string[]
+}
+
+/** One route as listed by `app.describe()`. */
+export interface RouteInfo {
+  /** Full pattern. */
+  readonly pattern: string
+  /** Qualified name, if named. */
+  readonly name: string | undefined
+  /** Allowed methods, or `null` for all. */
+  readonly methods: readonly string[] | null
+  /** Names of the route-scoped middleware, outermost first. */
+  readonly middleware: readonly string[]
+}
+
+/** Options of {@link Resolver}. */
+export interface ResolverOptions {
+  /** Django's APPEND_SLASH: whether {@link Resolver.hasTrailingSlashMatch} may say yes. Default `true`. */
+  appendSlash?: boolean
+}
+
+/**
+ * Compiles a URL conf and resolves paths against it.
+ *
+ * @example
+ * ```ts
+ * const resolver = new Resolver([path('notes/<int:id>/', detail, { name: 'detail' })])
+ * const target = { params: {} }
+ * resolver.match('/notes/7/', target)?.byMethod.GET // the route; target.params = { id: 7 }
+ * resolver.reverse('detail', { id: 7 }) // '/notes/7/'
+ * ```
+ */
+export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry[]> {
+  /** Whether APPEND_SLASH redirects are on. */
+  readonly appendSlash: boolean
+  readonly #static = new Map<string, EndpointImpl>()
+  readonly #root = new TrieNode<EndpointImpl>(0, '', [])
+  readonly #values: unknown[] = []
+  readonly #reverse = new ReverseTable()
+  readonly #routes: readonly CompiledRoute[]
+  readonly #handlers: readonly ScopedHandler[]
+  #dynamic = false
+
+  /**
+   * @param urlpatterns The root URL conf (`path()`/`include()` entries).
+   * @param options `appendSlash` (default `true`).
+   * @throws ImproperlyConfigured `ERR_DUPLICATE_ROUTE`, `ERR_SHADOWED_ROUTE`,
+   *   `ERR_DUPLICATE_NAME`, `ERR_BAD_PATTERN`, `ERR_UNKNOWN_CONVERTER`, `ERR_BAD_OPTION`.
+   */
+  constructor(urlpatterns: Urls, options: ResolverOptions = {}) {
+    if (!Array.isArray(urlpatterns)) {
+      throw new ImproperlyConfigured(
+        'ERR_BAD_OPTION',
+        'The URL conf must be an array of path()/include() entries.'
+      )
+    }
+    this.appendSlash = options.appendSlash ?? true
+    const flat = flatten(urlpatterns)
+    this.#routes = flat.routes
+    this.#handlers = flat.handlers
+    const builds = buildEndpoints(flat, this.#reverse)
+    for (const build of builds) {
+      const endpoint = build.endpoint
+      if (build.parsed.params.length === 0) {
+        this.#static.set(`/${build.parsed.source}`, endpoint)
+        continue
+      }
+      this.#dynamic = true
+      insert(this.#root, build.parsed.segments, build.steps).endpoint = endpoint
+      while (this.#values.length < endpoint.names.length) this.#values.push(undefined)
+    }
+    for (const build of builds) {
+      if (build.steps.length === 0) continue
+      const by = shadowOf(build.parsed.segments, build.steps)
+      if (by !== null) {
+        const route = describeRoute(build.routes[0] as CompiledRoute)
+        const message = `Route ${route} can never match: "${by.pattern}" catches every path it would first. Static segments are tried before parameters, and parameters in the order they first appear at each position; put the narrower route first or make the patterns differ.`
+        throw new ImproperlyConfigured('ERR_SHADOWED_ROUTE', message)
+      }
+    }
+    compress(this.#root)
+  }
+
+  /**
+   * Resolves a decoded path (`/notes/7/`). On a hit, sets `target.params` to a fresh object of
+   * converted values (left alone for patterns without parameters) and returns the endpoint.
+   *
+   * @param path The decoded request path, starting with `/`.
+   * @param target Receives the parameters (the request itself, usually).
+   * @returns The endpoint, or `null` when nothing matches.
+   */
+  match(path: string, target: { params: Params }): Endpoint | null {
+    const hit = this.#static.get(path)
+    if (hit !== undefined) return hit
+    if (!this.#dynamic || path.charCodeAt(0) !== 47) return null
+    const values = this.#values
+    const endpoint = walk(this.#root, path, 1, 0, values)
+    if (endpoint === null) return null
+    const names = endpoint.names
+    const params: Params = {}
+    for (let k = 0; k < names.length; k++) {
+      params[names[k] as string] = values[k]
+      values[k] = undefined
+    }
+    target.params = params
+    return endpoint
+  }
+
+  /** Whether `path + '/'` would match (for APPEND_SLASH); always `false` when it is off. */
+  hasTrailingSlashMatch(path: string): boolean {
+    return (
+      this.appendSlash && !path.endsWith('/') && this.match(`${path}/`, { params: {} }) !== null
+    )
+  }
+
+  /**
+   * Builds the path of a named route: `/api/notes/7/`, plus `?query` when given. Name and
+   * parameters are type-checked against the URL conf when it has literal types.
+   *
+   * @throws ImproperlyConfigured `ERR_NO_REVERSE_MATCH` for an unknown name (with suggestions),
+   *   missing or extra parameters, or a value its converter refuses.
+   */
+  reverse<N extends RouteNames<Urls>>(
+    name: N,
+    ...args: ReverseArgs<ReverseParams<Urls, N>>
+  ): string {
+    const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
+    return this.#reverse.reverse(name, params, query)
+  }
+
+  /** Every full pattern in declaration order (for the debug 404 page). */
+  tried(): readonly string[] {
+    return [...new Set(this.#routes.map((r) => r.pattern))]
+  }
+
+  /** Every route with its qualified name, methods and route-scoped middleware names. */
+  routes(): readonly RouteInfo[] {
+    return this.#routes.map((r) => ({
+      pattern: r.pattern,
+      name: r.qualifiedName,
+      methods: r.methods,
+      middleware: r.middleware.map((m, i) => middlewareName(m, i)),
+    }))
+  }
+
+  /**
+   * For a path no route matched: the error handlers of the includes whose prefix matches its
+   * start, deepest first (slow path).
+   */
+  errorHandlersFor(path: string): readonly ErrorHandler[] {
+    const rel = path.startsWith('/') ? path.slice(1) : path
+    const hits = this.#handlers.filter((h) => h.prefix.test(rel)).sort((a, b) => b.depth - a.depth)
+    return [...new Set(hits.map((h) => h.handler))]
+  }
+}
