@@ -127,9 +127,9 @@ export class App<S extends object = object> {
    * never rejects: every failure is already a response.
    */
   handle(request: CycleRequest): CycleResponse | Promise<CycleResponse> {
-    const host = request.header('host')
-    if (host !== null || this.#allowed !== null) {
-      const bad = this.#checkHost(host)
+    const host = request.host
+    if (host !== '' || this.#allowed !== null) {
+      const bad = this.#checkHost(host === '' ? null : host)
       if (bad !== null) return this.#finish(request, responseForError(request, bad, false))
     }
     if (this.#bodyLimit !== DEFAULT_BODY_LIMIT) request.bodyLimit = this.#bodyLimit

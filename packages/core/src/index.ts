@@ -73,3 +73,34 @@ export type {
 export { View } from './views'
 export type { DispatchingView } from './views'
 export type { RequestState, ConverterTypes, Simplify } from './state'
+export { path, include, defineUrls } from './urls/conf'
+export type {
+  PathEntry,
+  IncludeEntry,
+  UrlEntry,
+  PathOptions,
+  IncludeOptions,
+  RouteView,
+  TypedView,
+  MethodViews,
+  UrlConf,
+} from './urls/conf'
+export {
+  registerConverter,
+  strConverter,
+  intConverter,
+  slugConverter,
+  uuidConverter,
+  pathConverter,
+} from './urls/converters'
+export type { Converter } from './urls/converters'
+export { Resolver } from './urls/resolver'
+export type { CompiledRoute, Endpoint, RouteInfo, ResolverOptions } from './urls/resolver'
+export type {
+  ParamsOf,
+  RouteNames,
+  ReverseParams,
+  ReverseArgs,
+  ReverseQuery,
+  ConverterValue,
+} from './urls/types'
