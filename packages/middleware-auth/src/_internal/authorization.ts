@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Reading credentials from the `Authorization` header (RFC 9110 §11.6.2) and the RFC 6750 errors
+ * a bearer-token backend answers with.
+ */
+import { HttpError, Unauthorized, type CycleRequest } from '@cycle/core'
+import { description, extendChallenge } from './challenge'
+
+/**
+ * The credentials after `scheme` in an `Authorization`-style value (`Bearer abc` → `abc`), or
+ * `null` when the value uses another scheme. The scheme is case-insensitive (RFC 9110 §11.1).
+ * `''` means the scheme was there with nothing after it.
+ */
+export function credentialsFor(value: string, scheme: string): string | null {
+  const v = value.trim()
+  const space = v.search(/[ \t]/)
+  const given = space === -1 ? v : v.slice(0, space)
+  if (given.toLowerCase() !== scheme.toLowerCase()) return null
+  return space === -1 ? '' : v.slice(space + 1).trim()
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/** Where a bearer-style backend looks for its token. */
+export interface TokenSource {
+  /** Lower-case header name. */
+  header: string
+  /** Scheme in front of the token, or `null` when the header holds the bare token. */
+  scheme: string | null
+  /** Longest token accepted, in characters. */
+  maxLength: number
+  /** The backend's base challenge, extended with RFC 6750 error parameters. */
+  challenge: string
+}
+
+/**
+ * The bearer token of a request: `null` when the request carries none for this source (so the
+ * next backend may try), the token when well-formed; throws a 400 `invalid_request` when the
+ * header is malformed and a 401 `invalid_token` when the token is too long.
+ */
+export function readToken(request: CycleRequest, source: TokenSource): string | null {
+  const value = request.header(source.header)
+  if (value === null) return null
+  const token = source.scheme === null ? value.trim() : credentialsFor(value, source.scheme)
+  if (token === null) return null
+  if (token === '') throw invalidRequest(source.challenge, 'The access token is empty.')
+  if (token.length > source.maxLength) {
+    throw invalidToken(
+      source.challenge,
+      `The access token is longer than ${source.maxLength} characters.`
+    )
+  }
+  if (!B64TOKEN.test(token)) {
+    throw invalidRequest(
+      source.challenge,
+      'The access token has characters a bearer token cannot have.'
+    )
+  }
+  return token
+}
+
+/** 401 with `error="invalid_token"` (RFC 6750 §3.1): expired, revoked, malformed or bad signature. */
+export function invalidToken(base: string, message: string): Unauthorized {
+  return new Unauthorized(message, {
+    challenge: extendChallenge(base, {
+      error: 'invalid_token',
+      error_description: description(message),
+    }),
+  })
+}
+
+/** 400 with `error="invalid_request"` (RFC 6750 §3.1): the request itself is malformed. */
+export function invalidRequest(base: string, message: string): HttpError {
+  return new HttpError(400, {
+    detail: message,
+    headers: {
+      'www-authenticate': extendChallenge(base, {
+        error: 'invalid_request',
+        error_description: description(message),
+      }),
+    },
+  })
+}
