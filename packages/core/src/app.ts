@@ -132,7 +132,7 @@ export class App<S extends object = object> {
       const bad = this.#checkHost(host === '' ? null : host)
       if (bad !== null) return this.#finish(request, responseForError(request, bad, false))
     }
-    if (this.#bodyLimit !== DEFAULT_BODY_LIMIT) request.bodyLimit = this.#bodyLimit
+    if (this.options.bodyLimit !== undefined) request.bodyLimit = this.#bodyLimit
     if (this.#trace) {
       request.trace = []
       request.traceStart = performance.now()

@@ -49,7 +49,9 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
   }
 
   header(name: string): string | null {
-    return this.raw.headers.get(name)
+    const value = this.raw.headers.get(name)
+    // An in-process `new Request(url)` has no Host header: the URL's authority is the host.
+    return value === null && name === 'host' ? this.#host || null : value
   }
 
   get headers(): Headers {

@@ -5,6 +5,7 @@
  */
 import { ImproperlyConfigured } from '../codes'
 import type { Flattened } from './_flatten'
+import { paramsFactory, type ParamsFactory } from './_params'
 import type { ReverseTable } from './_reverse'
 import type { Step } from './_trie'
 import type { ParsedPattern } from './pattern'
@@ -14,6 +15,8 @@ import type { CompiledRoute, Endpoint } from './resolver'
 export interface EndpointImpl extends Endpoint {
   /** Parameter names in pattern order (the trie's capture order). */
   readonly names: readonly string[]
+  /** Builds the params object from the converted values. */
+  readonly params: ParamsFactory
 }
 
 /** One endpoint under construction: its pattern, routes, and the trie steps taken. */
@@ -48,6 +51,7 @@ function overlap(a: readonly string[] | null, b: readonly string[] | null): stri
 }
 
 function toEndpoint(parsed: ParsedPattern, routes: readonly CompiledRoute[]): EndpointImpl {
+  const names = parsed.params.map((p) => p.name)
   const byMethod = Object.create(null) as Record<string, CompiledRoute>
   let any: CompiledRoute | undefined
   const methods = new Set<string>()
@@ -71,7 +75,8 @@ function toEndpoint(parsed: ParsedPattern, routes: readonly CompiledRoute[]): En
     byMethod,
     any,
     allow: any === undefined ? [...methods].sort() : STANDARD_METHODS,
-    names: parsed.params.map((p) => p.name),
+    names,
+    params: paramsFactory(names),
   }
 }
 

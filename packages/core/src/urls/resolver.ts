@@ -143,13 +143,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     const values = this.#values
     const endpoint = walk(this.#root, path, 1, 0, values)
     if (endpoint === null) return null
-    const names = endpoint.names
-    const params: Params = {}
-    for (let k = 0; k < names.length; k++) {
-      params[names[k] as string] = values[k]
-      values[k] = undefined
-    }
-    target.params = params
+    target.params = endpoint.params(values)
     return endpoint
   }
 
