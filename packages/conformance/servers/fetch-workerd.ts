@@ -1,0 +1,15 @@
+/**
+ * @module
+ * gateway-fetch on workerd, as a Workers ES module. The socket (127.0.0.1 and a port chosen by the
+ * launcher) is declared in the generated `config.capnp`, not here.
+ */
+import { handler } from './fetch-handler'
+
+/** The Worker: workerd calls `fetch(request, env, ctx)` for each request on the socket. */
+const worker: {
+  fetch(request: Request, env: unknown, ctx: ConformanceExecutionContext): Promise<Response>
+} = {
+  fetch: (request, env, ctx) => handler(request, env, ctx),
+}
+
+export default worker

@@ -1,0 +1,11 @@
+/**
+ * @module
+ * A trivial fetch handler, bundled in place of `fetch-handler.ts` to test the launchers themselves
+ * without any Cycle code: it answers `ok <runtime>` so a test can tell which runtime replied.
+ */
+
+/** Answers every request with `ok` and the runtime's user agent. */
+export const handler = async (request: Request): Promise<Response> =>
+  new Response(`ok ${new URL(request.url).pathname} ${navigator.userAgent}`, {
+    headers: { 'content-type': 'text/plain' },
+  })
