@@ -173,6 +173,14 @@ export class App<S extends object = object> {
     return this.resolver.reverse(name, params, query)
   }
 
+  /**
+   * Reports an error that happened outside the cycle (a gateway failing to write a response, a
+   * stream breaking mid-way) to the `requestException` listeners.
+   */
+  reportException(request: CycleRequest, error: unknown): void {
+    for (const fn of this.#listeners.requestException) safeCall(() => fn(request, error))
+  }
+
   /** Subscribes to an event; returns an unsubscribe function. Listener errors are swallowed. */
   on<K extends keyof AppEvents>(event: K, listener: AppEvents[K]): () => void {
     const list = this.#listeners[event] as AppEvents[K][]

@@ -105,7 +105,10 @@ export class HttpError extends Error {
     this.headers = options.headers ?? {}
     this.extensions = options.extensions
     this.expose = options.expose ?? status < 500
-    Object.defineProperty(this, kHttpError, { value: true })
+  }
+
+  static {
+    Object.defineProperty(HttpError.prototype, kHttpError, { value: true })
   }
 
   /** Brand check that works across duplicated copies of `@cycle/core`. */

@@ -35,12 +35,21 @@ function checkValue(name: string, value: string): string {
 }
 
 /**
+ * A fast-mode object with no inherited keys. `Object.create(null)` would give a dictionary-mode
+ * object, measurably slower to fill and for `node:http`'s `writeHead` to walk (callgrind: about
+ * 5% of a request's instructions); a constructor whose prototype has no prototype stays fast and
+ * still cannot be polluted through `__proto__`.
+ */
+const FieldMap = function FieldMap(this: object) {} as unknown as new () => Record<string, string>
+FieldMap.prototype = Object.create(null) as object
+
+/**
  * Response headers: case-insensitive, with `Set-Cookie` kept as a list.
  * Names are stored lower-cased (HTTP/2 requires it, HTTP/1.1 does not care).
  */
 export class HeaderMap implements Iterable<[string, string]> {
   /** @internal plain field map, lower-case names → value; read by the gateways. */
-  _map: Record<string, string> = Object.create(null) as Record<string, string>
+  _map: Record<string, string> = new FieldMap()
   /** @internal the `set-cookie` values, kept apart. */
   _cookies: string[] | undefined = undefined
 

@@ -52,7 +52,11 @@ export class CycleResponse {
     this.headers = init?.headers === undefined ? new HeaderMap() : new HeaderMap(init.headers)
     this.body = body
     this.data = undefined
-    Object.defineProperty(this, kCycleResponse, { value: true })
+  }
+
+  static {
+    // The brand lives on the prototype: a per-instance defineProperty costs on every response.
+    Object.defineProperty(CycleResponse.prototype, kCycleResponse, { value: true })
   }
 
   /** Brand check that works across duplicated copies of `@cycle/core`. */

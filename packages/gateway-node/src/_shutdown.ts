@@ -1,0 +1,105 @@
+/**
+ * Graceful shutdown. From `close()` on:
+ *
+ * 1. the listening socket closes (no new connections);
+ * 2. idle keep-alive connections close at once, and each connection closes as soon as its last
+ *    in-flight response is out (those responses carry `Connection: close`); a request that still
+ *    arrives on an open connection gets a 503 with `Connection: close`; HTTP/2 sessions get a
+ *    GOAWAY and finish their open streams;
+ * 3. at the deadline, request signals abort and every remaining connection is destroyed;
+ * 4. `waitUntil()` work is awaited (within the same deadline), then the app's shutdown hooks run.
+ */
+import type { Server, Socket } from 'node:net'
+import type { Http2Session } from 'node:http2'
+import type { TLSSocket } from 'node:tls'
+import { kInflight, type GatewayContext, type TrackedSocket } from './_context'
+import type { CycleApp } from './options'
+
+/** Drives one server's shutdown. */
+export interface Shutdown {
+  /** Starts (or joins) the graceful shutdown. */
+  close(timeout: number): Promise<void>
+  /** Skips to the deadline now (a second SIGTERM). */
+  force(): void
+}
+
+/** Starts tracking connections of `server`; call before it listens. */
+export function trackShutdown(
+  server: Server,
+  ctx: GatewayContext,
+  app: CycleApp,
+  isHttp2: boolean
+): Shutdown {
+  const sockets = new Set<Socket>()
+  const tlsSockets = new Set<TLSSocket>()
+  const sessions = new Set<Http2Session>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  if (isHttp2) {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      tlsSockets.add(socket)
+      socket.once('close', () => tlsSockets.delete(socket))
+    })
+    server.on('session', (session: Http2Session) => {
+      sessions.add(session)
+      session.once('close', () => sessions.delete(session))
+      // A session opened after close() started still has to go away.
+      if (ctx.closing) session.close()
+    })
+  }
+
+  const closeIdle = (): void => {
+    const s = server as Server & { closeIdleConnections?: () => void }
+    if (typeof s.closeIdleConnections === 'function') s.closeIdleConnections()
+    // HTTP/1.1 on the HTTP/2 server: node does not track those connections, so we do.
+    for (const socket of tlsSockets) {
+      if (socket.alpnProtocol !== 'h2' && !((socket as TrackedSocket)[kInflight] ?? 0))
+        socket.destroy()
+    }
+  }
+
+  let running: Promise<void> | undefined
+  let expire: (() => void) | undefined
+
+  async function run(timeout: number): Promise<void> {
+    ctx.closing = true
+    ctx.sweep = closeIdle
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve())
+    })
+    closeIdle()
+    for (const session of sessions) session.close()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'deadline'>((resolve) => {
+      expire = () => resolve('deadline')
+      timer = setTimeout(expire, Math.max(0, timeout))
+    })
+    const outcome = await Promise.race([Promise.all([closed, settlePending(ctx)]), deadline])
+    clearTimeout(timer)
+    if (outcome === 'deadline') {
+      const reason = new DOMException('The server is shutting down.', 'AbortError')
+      for (const controller of ctx.live) controller.abort(reason)
+      for (const session of sessions) session.destroy()
+      for (const socket of sockets) socket.destroy()
+      for (const socket of tlsSockets) socket.destroy()
+      await closed
+    }
+    await app.close?.()
+  }
+
+  return {
+    close(timeout) {
+      return (running ??= run(timeout))
+    },
+    force() {
+      expire?.()
+    },
+  }
+}
+
+/** Waits for `waitUntil()` promises, including ones registered while waiting. */
+async function settlePending(ctx: GatewayContext): Promise<void> {
+  while (ctx.pending.size > 0) await Promise.allSettled([...ctx.pending])
+}

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Answers what node's HTTP parser rejects before there is a request object ('clientError'): an
+ * oversized header section (431), a timeout (408), anything malformed (400). The answer is a real
+ * problem+json response written to the socket, then the connection is closed.
+ */
+import type { Duplex } from 'node:stream'
+import { STATUS_TEXT } from '@cycle/core'
+
+const kAnswered: unique symbol = Symbol('cycle.client-error')
+/** How long a rejected connection may keep sending before it is cut (lingering close). */
+const LINGER_MS = 1000
+
+interface ParserError extends Error {
+  code?: string
+}
+
+type ClientSocket = Duplex & {
+  [kAnswered]?: true
+  _httpMessage?: { headersSent?: boolean } | null
+}
+
+function classify(code: string | undefined): [number, string] {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, 'The request header section is larger than the server accepts.']
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, 'The chunk extensions of the request body are too large.']
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'HPE_HEADER_TIMEOUT':
+      return [408, 'The request was not received in time.']
+    default:
+      return [400, 'The request is not valid HTTP.']
+  }
+}
+
+/** The raw HTTP/1.1 bytes of a problem response that closes the connection. */
+export function problemResponse(status: number, detail: string): string {
+  const title = STATUS_TEXT[status] ?? 'Bad Request'
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail })
+  return (
+    `HTTP/1.1 ${status} ${title}\r\n` +
+    'Content-Type: application/problem+json\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'Connection: close\r\n\r\n' +
+    body
+  )
+}
+
+/**
+ * A `'clientError'` listener. Never throws. Does not write into a response that already started
+ * (that would corrupt it); closes the connection in every case.
+ *
+ * @example
+ * ```ts
+ * server.on('clientError', onClientError)
+ * ```
+ */
+export function onClientError(error: ParserError, socket: Duplex): void {
+  const s = socket as ClientSocket
+  try {
+    if (s[kAnswered]) return
+    s[kAnswered] = true
+    const started = s._httpMessage?.headersSent === true
+    if (error.code === 'ECONNRESET' || !s.writable || started) {
+      s.destroy()
+      return
+    }
+    const [status, detail] = classify(error.code)
+    s.end(problemResponse(status, detail))
+    // Let the peer read the answer before the socket goes: destroying with unread input
+    // would make the kernel send a reset that can discard the response client-side.
+    const timer = setTimeout(() => s.destroy(), LINGER_MS)
+    timer.unref()
+    s.once('close', () => clearTimeout(timer))
+  } catch {
+    s.destroy()
+  }
+}

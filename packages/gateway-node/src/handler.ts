@@ -1,0 +1,121 @@
+/**
+ * @module
+ * `toNodeHandler(app)`: the `(req, res)` listener (Django's `WSGIHandler.__call__`). It wraps the
+ * node request lazily, checks what node lets through (duplicate or missing `Host`), runs the
+ * app and writes the response. A synchronous app answer is written in the same tick.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
+import {
+  BadRequest,
+  CycleResponse,
+  InternalServerError,
+  ServiceUnavailable,
+  responseForError,
+} from '@cycle/core'
+import {
+  createContext,
+  kInflight,
+  report,
+  type GatewayContext,
+  type TrackedSocket,
+} from './_context'
+import { NodeRequest } from './request'
+import { fail, sendError, writeResponse } from './send'
+import type { CycleApp, HandlerOptions } from './options'
+
+/** A `node:http` / `node:https` / `node:http2` (compat) request listener. */
+export type NodeHandler = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse
+) => void
+
+/**
+ * Turns an app into a request listener for any existing node server.
+ *
+ * @param app the app (`createApp()`), or anything with a `handle(request)` that never rejects
+ * @param options body limit, trust proxy, error reporter
+ * @returns a `(req, res) => void` listener
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * createServer(toNodeHandler(app)).listen(3000)
+ * ```
+ */
+export function toNodeHandler(app: CycleApp, options?: HandlerOptions): NodeHandler {
+  if (app === null || typeof app !== 'object' || typeof app.handle !== 'function') {
+    throw new TypeError(
+      'toNodeHandler(app) needs an app with a handle(request) method (see createApp()).'
+    )
+  }
+  return createListener(app, createContext(options))
+}
+
+/** The listener over a shared context (`serve()` passes its own, to drive shutdown). */
+export function createListener(app: CycleApp, ctx: GatewayContext): NodeHandler {
+  return function cycleHandler(rawReq, rawRes): void {
+    const req = rawReq as IncomingMessage
+    const res = rawRes as ServerResponse
+    const socket = req.socket as TrackedSocket | null
+    if (socket !== null && req.httpVersionMajor !== 2)
+      socket[kInflight] = (socket[kInflight] ?? 0) + 1
+    const request = new NodeRequest(req, res, ctx)
+    if (ctx.closing) {
+      return sendError(
+        req,
+        res,
+        request,
+        new ServiceUnavailable('The server is shutting down; retry on a new connection.'),
+        ctx
+      )
+    }
+    const hostProblem = req.httpVersionMajor === 1 ? checkHost(req) : null
+    if (hostProblem !== null) return sendError(req, res, request, new BadRequest(hostProblem), ctx)
+    let out: CycleResponse | Promise<CycleResponse>
+    try {
+      out = app.handle(request)
+    } catch (error) {
+      // `App.handle()` never throws; a hand-rolled app might.
+      report(ctx, error, request)
+      out = responseForError(request, new InternalServerError(undefined, { cause: error }), false)
+    }
+    if (out instanceof CycleResponse || CycleResponse.isCycleResponse(out)) {
+      void writeResponse(req, res, request, out, ctx)
+      return
+    }
+    Promise.resolve(out).then(
+      (response) => {
+        if (CycleResponse.isCycleResponse(response))
+          return writeResponse(req, res, request, response, ctx)
+        report(
+          ctx,
+          new TypeError('app.handle() resolved to something that is not a CycleResponse.'),
+          request
+        )
+        fail(req, res, request, ctx)
+      },
+      (error: unknown) => {
+        report(ctx, error, request)
+        fail(req, res, request, ctx)
+      }
+    )
+  }
+}
+
+/**
+ * Node keeps the first of several `Host` fields and lets a missing one through when asked to
+ * answer itself; RFC 9112 §3.2 wants a 400 for both (a second Host is how cache poisoning and
+ * routing confusion start).
+ */
+function checkHost(req: IncomingMessage): string | null {
+  const raw = req.rawHeaders
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host'))
+      count++
+  }
+  if (count === 1) return null
+  if (count > 1) return 'The request has more than one Host header.'
+  return req.httpVersionMinor >= 1 ? 'The request has no Host header (required in HTTP/1.1).' : null
+}

@@ -1,0 +1,187 @@
+/**
+ * @module
+ * `NodeRequest`: a `CycleRequest` over node's `IncomingMessage`, built lazily. The constructor
+ * stores references and the request target; headers, the abort signal, the client address and
+ * the body are only touched when something reads them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import { CycleRequest, type RawBody, type RequestState } from '@cycle/core'
+import { createContext, report, type GatewayContext } from './_context'
+import { readBody } from './_body'
+import { isComplete, isGone } from './send'
+import { resolveForwarded, type ForwardedInfo } from './_forwarded'
+
+let fallbackContext: GatewayContext | undefined
+
+/**
+ * The request the app sees when it runs behind `node:http` (or `node:https`/`node:http2`).
+ *
+ * @example
+ * ```ts
+ * http.createServer((req, res) => {
+ *   const request = new NodeRequest(req, res)
+ *   request.header('user-agent') // no Headers object built
+ * })
+ * ```
+ */
+export class NodeRequest<S extends object = RequestState> extends CycleRequest<S> {
+  /** The node request (escape hatch; reading it is fine, consuming it is yours to manage). */
+  readonly raw: IncomingMessage
+  /** The node response. Write to it only if you then return nothing from the app. */
+  readonly res: ServerResponse
+  readonly #ctx: GatewayContext
+  #headers: Headers | undefined
+  #controller: AbortController | undefined
+  #forwarded: ForwardedInfo | undefined
+
+  constructor(req: IncomingMessage, res: ServerResponse, context?: GatewayContext) {
+    const url = req.url ?? '/'
+    super(req.method ?? 'GET', url.charCodeAt(0) === 47 /* / */ ? url : normalizeTarget(url))
+    this.raw = req
+    this.res = res
+    const ctx = (this.#ctx = context ?? (fallbackContext ??= createContext()))
+    if (ctx.bodyLimit !== this.bodyLimit) this.bodyLimit = ctx.bodyLimit
+  }
+
+  header(name: string): string | null {
+    const headers = this.raw.headers
+    let value = headers[name]
+    if (value === undefined) {
+      const lower = name.toLowerCase()
+      if (lower !== name) value = headers[lower]
+      // HTTP/2 carries the host in the :authority pseudo-header (RFC 9113 §8.3.1).
+      if (value === undefined && lower === 'host') value = headers[':authority']
+      if (value === undefined) return null
+    }
+    return typeof value === 'string' ? value : value.join(', ')
+  }
+
+  get headers(): Headers {
+    if (this.#headers !== undefined) return this.#headers
+    const out = new Headers()
+    const src = this.raw.headers
+    for (const name in src) {
+      if (name.charCodeAt(0) === 58 /* : */) continue // HTTP/2 pseudo-headers
+      const value = src[name]
+      if (value === undefined) continue
+      if (typeof value === 'string') out.append(name, value)
+      else for (const v of value) out.append(name, v)
+    }
+    if (!out.has('host') && typeof src[':authority'] === 'string')
+      out.set('host', src[':authority'])
+    return (this.#headers = out)
+  }
+
+  get signal(): AbortSignal {
+    return (this.#controller ??= this.#watch()).signal
+  }
+
+  override get host(): string {
+    if (this.#ctx.trust !== null) {
+      const host = this.#forwardedInfo().host
+      if (host !== undefined) return host
+    }
+    return this.header('host') ?? ''
+  }
+
+  get protocol(): 'http' | 'https' {
+    if (this.#ctx.trust !== null) return this.#forwardedInfo().protocol
+    return (this.raw.socket as TLSSocket | null)?.encrypted === true ? 'https' : 'http'
+  }
+
+  get remoteAddress(): string | undefined {
+    if (this.#ctx.trust !== null) return this.#forwardedInfo().address
+    return this.raw.socket?.remoteAddress
+  }
+
+  /** Tracks `promise` so graceful shutdown waits for it (within its deadline). */
+  override waitUntil(promise: Promise<unknown>): void {
+    const pending = this.#ctx.pending
+    const tracked: Promise<unknown> = Promise.resolve(promise).then(
+      (): boolean => pending.delete(tracked),
+      (error: unknown): void => {
+        pending.delete(tracked)
+        report(this.#ctx, error, this)
+      }
+    )
+    pending.add(tracked)
+  }
+
+  protected openBody(): RawBody | null {
+    const req = this.raw
+    const h = req.headers
+    const length = h['content-length']
+    if (length === undefined) {
+      if (h['transfer-encoding'] !== undefined) return readBody(req)
+      // HTTP/2 frames the body itself: a stream not ended with its HEADERS frame has one.
+      if (req.httpVersionMajor === 2 && !endedWithHeaders(req)) return readBody(req)
+      return null
+    }
+    return length === '0' ? null : readBody(req)
+  }
+
+  #watch(): AbortController {
+    const controller = new AbortController()
+    const res = this.res
+    // Never abort after a normal completion: a finished response is not a disconnect.
+    if (isComplete(res)) return controller
+    if (isGone(res)) {
+      controller.abort(clientGone())
+      return controller
+    }
+    const live = this.#ctx.live
+    live.add(controller)
+    res.once('close', () => {
+      live.delete(controller)
+      if (!isComplete(res)) controller.abort(clientGone())
+    })
+    return controller
+  }
+
+  #forwardedInfo(): ForwardedInfo {
+    if (this.#forwarded !== undefined) return this.#forwarded
+    const socket = this.raw.socket as TLSSocket | null
+    return (this.#forwarded = resolveForwarded(
+      this.raw.headers,
+      socket?.remoteAddress,
+      socket?.encrypted === true ? 'https' : 'http',
+      this.#ctx.trust as NonNullable<GatewayContext['trust']>
+    ))
+  }
+}
+
+function endedWithHeaders(req: IncomingMessage): boolean {
+  const stream = (req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream
+  return stream?.endAfterHeaders === true
+}
+
+function clientGone(): DOMException {
+  return new DOMException(
+    'The client closed the connection before the response was complete.',
+    'AbortError'
+  )
+}
+
+/**
+ * Turns any request target into origin-form. Absolute-form (`http://evil/x?y`, RFC 9112 §3.2.2)
+ * keeps only its path and query (the host comes from the Host header, never from the target);
+ * asterisk-form and anything else get a leading `/`.
+ */
+export function normalizeTarget(target: string): string {
+  const scheme = target.indexOf('://')
+  if (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(target.slice(0, scheme))) {
+    const rest = scheme + 3
+    let start = target.length
+    for (let i = rest; i < target.length; i++) {
+      const c = target.charCodeAt(i)
+      if (c === 47 /* / */ || c === 63 /* ? */) {
+        start = i
+        break
+      }
+    }
+    const tail = target.slice(start)
+    return tail.charCodeAt(0) === 47 ? tail : '/' + tail
+  }
+  return '/' + target
+}
