@@ -12,12 +12,16 @@ import { DEFAULT_BODY_LIMIT, type CycleRequest } from './request'
 import { CycleResponse, serializeData } from './response'
 import { serverTiming, traceLayer } from './trace'
 import { Resolver, type UrlEntry } from './urls/resolver'
+import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
 /** Options of {@link createApp}. */
-export interface AppOptions<M extends readonly Middleware[] = readonly Middleware[]> {
+export interface AppOptions<
+  M extends readonly Middleware[] = readonly Middleware[],
+  U extends readonly UrlEntry[] = readonly UrlEntry[],
+> {
   /** The root URL conf: `path()` and `include()` entries. */
-  urls: readonly UrlEntry[]
+  urls: U
   /** Middlewares, outermost first (Django's `MIDDLEWARE`). */
   middleware?: M
   /**
@@ -76,9 +80,9 @@ function hostAllowed(host: string, allowed: readonly string[]): boolean {
  * A compiled Cycle app. Gateways call {@link App.handle}; tests and fetch platforms can call
  * {@link App.fetch} directly.
  */
-export class App<S extends object = object> {
+export class App<S extends object = object, U extends readonly UrlEntry[] = readonly UrlEntry[]> {
   /** The compiled URL resolver. */
-  readonly resolver: Resolver
+  readonly resolver: Resolver<U>
   /** The options the app was created with. */
   readonly options: Readonly<AppOptions>
   readonly #pipeline: Pipeline
@@ -88,17 +92,18 @@ export class App<S extends object = object> {
   readonly #bodyLimit: number
   readonly #trace: boolean
   readonly #closers: (() => unknown)[] = []
+  #goodHost: string | undefined = undefined
   /** Phantom: the typed state of this app's requests. */
   declare readonly '~state': S
 
-  constructor(options: AppOptions) {
+  constructor(options: AppOptions<readonly Middleware[], U>) {
     if (!options || !Array.isArray(options.urls)) {
       throw new ImproperlyConfigured('ERR_BAD_OPTION', 'createApp() needs { urls: [...] } (a list of path()/include()).')
     }
     if (options.bodyLimit !== undefined && !(options.bodyLimit >= 0)) {
       throw new ImproperlyConfigured('ERR_BAD_OPTION', `bodyLimit must be a number of bytes ≥ 0, got ${options.bodyLimit}.`)
     }
-    this.options = options
+    this.options = options as AppOptions
     this.#trace = options.trace === true
     const layers = (options.middleware ?? []).map((m, i) => toLayer(m, i))
     this.#layers = this.#trace ? layers.map(traceLayer) : layers
@@ -106,7 +111,7 @@ export class App<S extends object = object> {
     this.#allowed = allowed.includes('*') ? null : allowed.map((h) => h.toLowerCase())
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
     const appendSlash = options.appendSlash ?? true
-    this.resolver = new Resolver(options.urls, { appendSlash })
+    this.resolver = new Resolver<U>(options.urls, { appendSlash })
     const exceptionListeners = this.#listeners.requestException
     this.#pipeline = new Pipeline(this.#layers, {
       resolver: this.resolver,
@@ -119,7 +124,7 @@ export class App<S extends object = object> {
         for (const fn of exceptionListeners) safeCall(() => fn(req, error))
       },
     })
-    current = this.resolver
+    current = this.resolver as unknown as Resolver
   }
 
   /**
@@ -128,9 +133,11 @@ export class App<S extends object = object> {
    */
   handle(request: CycleRequest): CycleResponse | Promise<CycleResponse> {
     const host = request.host
-    if (host !== '' || this.#allowed !== null) {
+    // Keep-alive clients send the same Host on every request: remember the last good one.
+    if (host !== this.#goodHost && (host !== '' || this.#allowed !== null)) {
       const bad = this.#checkHost(host === '' ? null : host)
       if (bad !== null) return this.#finish(request, responseForError(request, bad, false))
+      this.#goodHost = host
     }
     if (this.options.bodyLimit !== undefined) request.bodyLimit = this.#bodyLimit
     if (this.#trace) {
@@ -165,12 +172,8 @@ export class App<S extends object = object> {
    * app.reverse('api:notes:detail', { id }) // '/api/notes/4f0c…/'
    * ```
    */
-  reverse(
-    name: string,
-    params?: Record<string, unknown>,
-    query?: Record<string, string> | URLSearchParams
-  ): string {
-    return this.resolver.reverse(name, params, query)
+  reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgs<ReverseParams<U, N>>): string {
+    return this.resolver.reverse(name, ...args)
   }
 
   /**
@@ -281,22 +284,40 @@ function safeCall(fn: () => unknown): void {
 
 let current: Resolver | undefined
 
-/** Typed-`reverse` registry: augment it with your URL conf (`interface Register { urls: typeof urls }`). */
+/**
+ * Registry for the typed top-level {@link reverse}: augment it with your root URL conf.
+ *
+ * @example
+ * ```ts
+ * declare module '@cycle/core' {
+ *   interface Register { urls: typeof urls }
+ * }
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Register {}
 
+/** The registered URL conf, or the loose one. */
+export type RegisteredUrls = Register extends { urls: infer R extends readonly UrlEntry[] }
+  ? R
+  : readonly UrlEntry[]
+
 /**
  * Builds the URL of a named route using the most recently created app's URL conf (Django's global
- * `reverse`). With several apps in one process, call `app.reverse()` instead.
+ * `reverse`). Type-checked once {@link Register} is augmented. With several apps in one process,
+ * call `app.reverse()` instead.
  */
-export function reverse(
-  name: string,
-  params?: Record<string, unknown>,
-  query?: Record<string, string> | URLSearchParams
+export function reverse<N extends RouteNames<RegisteredUrls>>(
+  name: N,
+  ...args: ReverseArgs<ReverseParams<RegisteredUrls, N>>
 ): string {
   if (current === undefined) {
-    throw new ImproperlyConfigured('ERR_NO_REVERSE_MATCH', 'reverse() was called before createApp(); no URL conf is loaded.')
+    throw new ImproperlyConfigured(
+      'ERR_NO_REVERSE_MATCH',
+      'reverse() was called before createApp(); no URL conf is loaded.'
+    )
   }
+  const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
   return current.reverse(name, params, query)
 }
 
@@ -312,8 +333,9 @@ export function reverse(
  * })
  * ```
  */
-export function createApp<const M extends readonly Middleware[]>(
-  options: AppOptions<M>
-): App<StateOf<M>> {
-  return new App<StateOf<M>>(options)
+export function createApp<
+  const M extends readonly Middleware[],
+  const U extends readonly UrlEntry[],
+>(options: AppOptions<M, U>): App<StateOf<M>, U> {
+  return new App<StateOf<M>, U>(options as AppOptions<readonly Middleware[], U>)
 }

@@ -6,7 +6,7 @@
  *        → (exception middlewares) → response middlewares → gateway → client
  */
 export { createApp, App, reverse, normalizeHost } from './app'
-export type { AppOptions, AppEvents, Register } from './app'
+export type { AppOptions, AppEvents, Register, RegisteredUrls } from './app'
 export { CycleRequest, DEFAULT_BODY_LIMIT, parseJson } from './request'
 export type { Params, RouteMatch, RawBody, TraceEntry } from './request'
 export { WebRequest } from './web-request'

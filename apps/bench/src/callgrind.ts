@@ -1,0 +1,107 @@
+/**
+ * @module
+ * The primary figure: user-space instructions per request, counted by callgrind.
+ *
+ * The server runs under `valgrind --tool=callgrind --instr-atstart=no` (nothing is counted while
+ * node starts and the JIT warms up). Per route: `callgrind_control -z` (zero), `-i on`, exactly
+ * `requests` keep-alive requests, `-i off`, `-d` (dump); the dump's `totals:` line divided by
+ * the request count is the figure. Kernel work (loopback TCP) is invisible to valgrind and the
+ * same for every server. All of node's threads count (JIT compiler and GC helpers included).
+ */
+import { execFile } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { sendRequests } from './client'
+import { ROUTES, type ServerSpec } from './servers'
+import { startServer } from './spawn'
+
+const run = promisify(execFile)
+
+/** Flags every server runs under; recorded in the report. */
+export const VALGRIND_FLAGS = [
+  '--tool=callgrind',
+  '--instr-atstart=no',
+  '--smc-check=all-non-file',
+] as const
+
+/** Options of one measurement. */
+export interface CallgrindOptions {
+  /** Requests per route before counting (JIT warm-up). */
+  warmup: number
+  /** Requests counted per route. */
+  requests: number
+  /** Keep-alive connections of the load client. */
+  connections: number
+  /** Where dumps and logs go. */
+  dir: string
+  /** Distinguishes repeats in file names. */
+  tag: string
+}
+
+/** Instructions per request, by route id. */
+export type InstrPerRoute = Record<string, number>
+
+async function control(pid: number, ...args: string[]): Promise<void> {
+  await run('callgrind_control', [...args, String(pid)], { timeout: 60_000 })
+}
+
+/** Reads the `totals:` (else `summary:`) line of a callgrind dump. */
+export function totalsOf(file: string): number {
+  const text = readFileSync(file, 'utf8')
+  const m = /^totals:\s+(\d+)/m.exec(text) ?? /^summary:\s+(\d+)/m.exec(text)
+  if (m === null) throw new Error(`no totals in ${file}`)
+  return Number(m[1])
+}
+
+function newestDump(dir: string, base: string): string {
+  // Dumps are numbered `<base>.1`, `<base>.2`, …: the highest number is the latest.
+  let best = -1
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${base}.`)) continue
+    const n = Number(f.slice(base.length + 1))
+    if (Number.isInteger(n) && n > best) best = n
+  }
+  if (best < 0) throw new Error(`no callgrind dump ${base}.N in ${dir}`)
+  return join(dir, `${base}.${best}`)
+}
+
+/** Measures one server on every route; returns instructions per request by route id. */
+export async function measure(spec: ServerSpec, o: CallgrindOptions): Promise<InstrPerRoute> {
+  const base = `${spec.id}.${o.tag}.cg`
+  const server = await startServer(spec, {
+    prefix: [
+      'valgrind',
+      ...VALGRIND_FLAGS,
+      `--callgrind-out-file=${join(o.dir, base)}`,
+      `--log-file=${join(o.dir, `${spec.id}.${o.tag}.log`)}`,
+    ],
+    timeout: 180_000,
+  })
+  try {
+    for (const route of ROUTES) await sendRequests(server.port, route, o.warmup, o.connections)
+    const out: InstrPerRoute = {}
+    for (const route of ROUTES) {
+      // A short second warm-up: the route measured last must not be colder than the first.
+      await sendRequests(server.port, route, Math.ceil(o.warmup / 4), o.connections)
+      await control(server.pid, '-z')
+      await control(server.pid, '-i', 'on')
+      await sendRequests(server.port, route, o.requests, o.connections)
+      await control(server.pid, '-i', 'off')
+      await control(server.pid, '-d')
+      out[route.id] = totalsOf(newestDump(o.dir, base)) / o.requests
+    }
+    return out
+  } finally {
+    await server.stop()
+  }
+}
+
+/** valgrind's version line, or null when it is missing. */
+export async function valgrindVersion(): Promise<string | null> {
+  try {
+    return (await run('valgrind', ['--version'])).stdout.trim()
+  } catch {
+    return null
+  }
+}

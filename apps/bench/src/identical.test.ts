@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildAll } from './build'
+import { fetchOnce } from './client'
+import { SERVERS } from './servers'
+import { startServer, type Running } from './spawn'
+import { checkFreshRequestId, collect, compare, normalizeType, type Answers } from './verify'
+import { HELLO, UNAUTHORIZED_BODY } from './servers/_shared'
+
+// Every server of the benchmark, started as the bench starts them (esbuild bundles, own process,
+// 127.0.0.1, a free port), must answer the probes byte-for-byte like the hand-written node:http
+// server. Nothing is timed here; the benchmarks themselves run only with `pnpm bench`.
+const running: Running[] = []
+let reference: Answers
+
+beforeAll(async () => {
+  await buildAll()
+  running.push(...(await Promise.all(SERVERS.map((s) => startServer(s, { timeout: 20_000 })))))
+  reference = await collect((running[0] as Running).port)
+}, 60_000)
+
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()))
+})
+
+describe('the reference server', () => {
+  it('answers route 1 with the plain-text greeting', () => {
+    expect(reference['r1']?.status).toBe(200)
+    expect(normalizeType(reference['r1']?.headers['content-type'])).toBe('text/plain;charset=utf-8')
+    expect(reference['r1']?.body.toString()).toBe(HELLO)
+  })
+
+  it('answers route 2 with the user document', () => {
+    expect(JSON.parse(reference['r2']?.body.toString() ?? '')).toEqual({ id: 42, name: 'User 42' })
+  })
+
+  it('answers route 3 with the envelope and refuses a missing or wrong token with 401', () => {
+    expect(JSON.parse(reference['r3']?.body.toString() ?? '')).toEqual({
+      data: { id: 1, name: 'Ada Lovelace' },
+      meta: { requestId: 'bench-7f3a' },
+    })
+    for (const id of ['r3-none', 'r3-bad']) {
+      expect(reference[id]?.status).toBe(401)
+      expect(reference[id]?.body.toString()).toBe(UNAUTHORIZED_BODY)
+    }
+  })
+})
+
+describe.each(SERVERS.slice(1).map((s) => [s.id]))('%s', (id) => {
+  const server = (): Running => running.find((r) => r.spec.id === id) as Running
+
+  it('answers every probe like the reference (status, content type, body bytes)', async () => {
+    expect(compare(reference, await collect(server().port))).toEqual([])
+  })
+
+  it('makes up a request id when none is sent, the same in header and envelope', async () => {
+    expect(await checkFreshRequestId(server().port)).toEqual([])
+  })
+})
+
+describe('compare()', () => {
+  it('reports a different body, status and content type', async () => {
+    const port = (running[0] as Running).port
+    const other = await collect(port)
+    const r1 = other['r1']
+    if (r1 === undefined) throw new Error('no r1 answer')
+    other['r1'] = {
+      status: 201,
+      headers: { 'content-type': 'text/html' },
+      body: Buffer.from('Hello!'),
+    }
+    const problems = compare(reference, other)
+    expect(problems).toHaveLength(3)
+    expect(problems.join('\n')).toMatch(
+      /status differs[\s\S]*content-type differs[\s\S]*body differs/
+    )
+    expect(r1.body.toString()).toBe(HELLO)
+  })
+
+  it('treats charset case and spaces as the same content type', () => {
+    expect(normalizeType('text/plain; charset=UTF-8')).toBe(
+      normalizeType('text/plain;charset=utf-8')
+    )
+  })
+
+  it('reports a 404 for a path no server knows', async () => {
+    const answer = await fetchOnce((running[1] as Running).port, { path: '/nope', headers: {} })
+    expect(answer.status).toBe(404)
+  })
+})

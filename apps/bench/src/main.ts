@@ -1,0 +1,199 @@
+/**
+ * @module
+ * `pnpm bench [--quick] [--only=verify,callgrind,load,fetch,router,memory] [--servers=node,cycle,…]`
+ *
+ * Builds the bundles, checks every server answers identically, runs each section and writes
+ * `results/REPORT.md` (quick mode: `results/REPORT-quick.md`) plus the raw JSON beside it.
+ */
+import { execFile } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { buildAll, inprocBundle, OUT, ROOT } from './build'
+import { measure, valgrindVersion } from './callgrind'
+import { runLoad } from './load'
+import { machineInfo, PEERS, versionOf } from './machine'
+import { bytesPerRequest, growth } from './memory'
+import { renderReport, type Results } from './report'
+import { SERVERS } from './servers'
+import { startServer } from './spawn'
+import { pool } from './stats'
+import { checkFreshRequestId, collect, compare } from './verify'
+
+const run = promisify(execFile)
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
+const wanted = args
+  .find((a) => a.startsWith('--servers='))
+  ?.slice(10)
+  .split(',')
+const section = (name: string): boolean => only === undefined || only.includes(name)
+const servers = SERVERS.filter(
+  (s) => wanted === undefined || wanted.includes(s.id) || s.id === 'node'
+)
+
+const settings = quick
+  ? {
+      callgrind: { repeats: 1, warmup: 2000, requests: 1000, connections: 1, jobs: 2 },
+      load: { rounds: 1, duration: 1, connections: 10 },
+      memory: {
+        warmup: 2000,
+        window: 1000,
+        checkpoints: [20_000, 100_000],
+        servers: ['node', 'cycle'],
+      },
+    }
+  : {
+      callgrind: { repeats: 3, warmup: 3000, requests: 5000, connections: 1, jobs: 2 },
+      load: { rounds: 3, duration: 4, connections: 10 },
+      memory: {
+        warmup: 5000,
+        window: 2000,
+        checkpoints: [100_000, 1_000_000],
+        servers: SERVERS.map((s) => s.id),
+      },
+    }
+
+const started = Date.now()
+const log = (line: string): void => {
+  process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`)
+}
+
+async function verify(): Promise<void> {
+  const running = await Promise.all(servers.map((s) => startServer(s)))
+  try {
+    const reference = await collect((running[0] as (typeof running)[number]).port)
+    const problems: string[] = []
+    for (const r of running) {
+      for (const p of [
+        ...compare(reference, await collect(r.port)),
+        ...(await checkFreshRequestId(r.port)),
+      ]) {
+        problems.push(`${r.spec.id}: ${p}`)
+      }
+    }
+    if (problems.length > 0)
+      throw new Error(`servers do not answer identically:\n${problems.join('\n')}`)
+  } finally {
+    await Promise.all(running.map((r) => r.stop()))
+  }
+}
+
+async function inproc(name: 'fetch' | 'router'): Promise<unknown> {
+  const { stdout } = await run(process.execPath, [inprocBundle(name)], {
+    timeout: 600_000,
+    maxBuffer: 16 << 20,
+  })
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
+  if (line === undefined) throw new Error(`${name} bench printed no RESULT line:\n${stdout}`)
+  return JSON.parse(line.slice(7))
+}
+
+const machine = machineInfo()
+const results: Results = {
+  mode: quick ? 'quick' : 'full',
+  machine,
+  loadAtEnd: '',
+  durationSeconds: 0,
+  versions: Object.fromEntries(PEERS.map((p) => [p, versionOf(p)])),
+  valgrind: await valgrindVersion(),
+  settings,
+  instr: {},
+  load: null,
+  fetch: null,
+  router: null,
+  bytesPerRequest: {},
+  growth: null,
+}
+
+log(`building bundles into ${OUT}`)
+await buildAll()
+log('checking that every server answers identically')
+await verify()
+log(`ok: ${servers.length} servers, identical answers`)
+
+const reportDir = join(ROOT, 'results')
+// A partial run (--only, --servers) never overwrites the report of a whole run.
+const reportName =
+  only !== undefined || wanted !== undefined ? 'REPORT-partial' : quick ? 'REPORT-quick' : 'REPORT'
+/** Writes the report as it stands (after every section, so a failure keeps what was measured). */
+function save(): void {
+  results.loadAtEnd = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+  results.durationSeconds = (Date.now() - started) / 1000
+  mkdirSync(reportDir, { recursive: true })
+  writeFileSync(join(reportDir, `${reportName}.json`), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(reportDir, `${reportName}.md`), renderReport(results))
+}
+let failed = false
+/** Runs one section; a failure is reported and the run goes on with the next one. */
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!section(name)) return
+  try {
+    await fn()
+  } catch (error) {
+    failed = true
+    log(
+      `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+    )
+  }
+  save()
+}
+
+await step('fetch', async () => {
+  log('in-process fetch handlers')
+  results.fetch = (await inproc('fetch')) as Results['fetch']
+})
+await step('router', async () => {
+  log('routers')
+  results.router = (await inproc('router')) as Results['router']
+})
+await step('memory', async () => {
+  const m = settings.memory
+  for (const spec of servers.filter((s) => m.servers.includes(s.id))) {
+    results.bytesPerRequest[spec.id] = await bytesPerRequest(spec, m.warmup, m.window)
+    log(`bytes/request ${spec.id}: ${Math.round(results.bytesPerRequest[spec.id] as number)}`)
+  }
+  const cycle = servers.find((s) => s.id === 'cycle')
+  if (cycle !== undefined) {
+    results.growth = await growth(cycle, m.checkpoints, m.warmup)
+    log(
+      `growth: ${results.growth.map((p) => `${p.requests}: ${(p.sample.rss / 2 ** 20).toFixed(1)} MiB`).join(', ')}`
+    )
+  }
+})
+await step('callgrind', async () => {
+  if (results.valgrind === null)
+    throw new Error('valgrind is missing: run `pnpm --filter @cycle/bench setup`.')
+  const c = settings.callgrind
+  const dir = join(OUT, 'callgrind')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  // Repeats outermost, so a slow phase of the machine spreads over every server alike.
+  const tasks = Array.from({ length: c.repeats }, (_, rep) =>
+    servers.map((spec) => async () => {
+      const r = await measure(spec, { ...c, dir, tag: `r${rep + 1}` })
+      for (const [route, v] of Object.entries(r))
+        ((results.instr[spec.id] ??= {})[route] ??= []).push(v)
+      log(
+        `callgrind ${spec.id} #${rep + 1}: ${Object.values(r)
+          .map((v) => Math.round(v))
+          .join(' / ')} instr/req`
+      )
+    })
+  ).flat()
+  await pool(tasks, c.jobs)
+})
+await step('load', async () => {
+  log('autocannon rounds')
+  results.load = await runLoad(settings.load, servers, log)
+})
+
+log(`wrote ${join(reportDir, `${reportName}.md`)}`)
+if (failed) process.exitCode = 1

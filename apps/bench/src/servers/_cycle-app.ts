@@ -1,0 +1,67 @@
+/**
+ * @module
+ * The Cycle app (three routes; core hook middlewares written the way the docs show them, scoped
+ * to the `api/` include). Served by gateway-node in `cycle.ts`, by gateway-fetch in the fetch bench.
+ */
+import {
+  createApp,
+  defineMiddleware,
+  include,
+  path,
+  text,
+  Unauthorized,
+  type App,
+  type CycleRequest,
+} from '@cycle/core'
+import {
+  AUTHORIZATION,
+  HELLO,
+  REQUEST_ID,
+  requestIdOf,
+  UNAUTHORIZED_DETAIL,
+  USER,
+  userOf,
+} from './_shared'
+
+const requestId = defineMiddleware<{ requestId: string }>({
+  name: 'requestId',
+  request(req) {
+    req.state.requestId = requestIdOf(req.header(REQUEST_ID))
+  },
+  response(req, res) {
+    res.headers.set(REQUEST_ID, req.state.requestId)
+  },
+})
+
+const bearer = defineMiddleware<{ user: typeof USER }>({
+  name: 'bearer',
+  request(req) {
+    if (req.header('authorization') !== AUTHORIZATION) {
+      throw new Unauthorized(UNAUTHORIZED_DETAIL, { challenge: 'Bearer' })
+    }
+    req.state.user = USER
+  },
+})
+
+const envelope = defineMiddleware({
+  name: 'envelope',
+  response(req, res) {
+    // Only successful data responses are wrapped; problems stay RFC 9457 documents.
+    if (res.status === 200 && res.body === undefined) {
+      res.data = { data: res.data, meta: { requestId: req.state['requestId'] as string } }
+    }
+  },
+})
+
+/** Builds the app. */
+export function buildCycleApp(): App {
+  return createApp({
+    urls: [
+      path('', () => text(HELLO)),
+      path('users/<int:id>', (req: CycleRequest<object, { id: number }>) => userOf(req.params.id)),
+      include('api/', [path('me', (req) => (req.state as { user: typeof USER }).user)], {
+        middleware: [requestId, bearer, envelope],
+      }),
+    ],
+  })
+}

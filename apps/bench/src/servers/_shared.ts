@@ -1,0 +1,61 @@
+/**
+ * @module
+ * What every server answers, in one place, so the responses can be byte-identical:
+ *
+ * 1. `GET /` → `text/plain` "Hello, World!";
+ * 2. `GET /users/<id>` → `{"id":<id>,"name":"User <id>"}`;
+ * 3. `GET /api/me` through three middlewares: request id (the incoming `x-request-id`, else a
+ *    fresh UUID; echoed as a header), a bearer-token check (401 problem document otherwise) and a
+ *    response envelope `{"data":…,"meta":{"requestId":…}}`.
+ *
+ * Every server listens on 127.0.0.1, on `PORT` (default 0: any free port), and prints
+ * `LISTENING <port>` once it accepts connections: the harness reads that line.
+ */
+
+/** The body of route 1. */
+export const HELLO = 'Hello, World!'
+
+/** The only token route 3 accepts (`Authorization: Bearer <TOKEN>`). */
+export const TOKEN = 'bench-token-5e2c9a'
+
+/** The `Authorization` header value that passes the check. */
+export const AUTHORIZATION = `Bearer ${TOKEN}`
+
+/** The user behind {@link TOKEN}: route 3's `data`. */
+export const USER = { id: 1, name: 'Ada Lovelace' }
+
+/** Request-id header, in and out. */
+export const REQUEST_ID = 'x-request-id'
+
+/**
+ * Route 3's refusal, exactly as Cycle renders `new Unauthorized(UNAUTHORIZED_DETAIL)` (RFC 9457):
+ * every peer sends these bytes with this content type, a 401 and `WWW-Authenticate: Bearer`.
+ */
+export const UNAUTHORIZED_DETAIL = 'A valid bearer token is required.'
+/** See {@link UNAUTHORIZED_DETAIL}. */
+export const UNAUTHORIZED_BODY = JSON.stringify({
+  type: 'about:blank',
+  title: 'Unauthorized',
+  status: 401,
+  detail: UNAUTHORIZED_DETAIL,
+})
+/** See {@link UNAUTHORIZED_DETAIL}. */
+export const PROBLEM_TYPE = 'application/problem+json'
+
+/** Route 2's document for an id. */
+export function userOf(id: number): { id: number; name: string } {
+  return { id, name: `User ${id}` }
+}
+
+/** The incoming request id, or a fresh one. */
+export function requestIdOf(incoming: string | undefined | null): string {
+  return incoming || crypto.randomUUID()
+}
+
+/** Where to listen: `PORT` from the environment, else 0. */
+export const PORT = Number(process.env['PORT'] ?? 0)
+
+/** Tells the harness the server is up. */
+export function announce(port: number): void {
+  process.stdout.write(`LISTENING ${port}\n`)
+}

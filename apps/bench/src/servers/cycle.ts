@@ -1,0 +1,10 @@
+/**
+ * @module
+ * Cycle on `@cycle/gateway-node` (`serve()`), the app of `_cycle-app.ts`.
+ */
+import { serve } from '@cycle/gateway-node'
+import { buildCycleApp } from './_cycle-app'
+import { announce, PORT } from './_shared'
+
+const handle = await serve(buildCycleApp(), { port: PORT, hostname: '127.0.0.1' })
+announce(handle.port)
