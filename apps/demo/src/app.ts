@@ -1,83 +1,135 @@
 /**
- * The demo app (a first, in-memory version; the full notes service with SQLite, auth and the
- * Cycle Inspector is tracked in its own issue). It shows a stack composed Django-style.
+ * @module
+ * `createDemoApp()`: the whole demo over a given store, shared by both entries (gateway-node in
+ * `server.node.ts`, the fetch gateway in `worker.fetch.ts`) and by the tests.
  */
-import {
-  createApp,
-  defineMiddleware,
-  include,
-  json,
-  NotFound,
-  path,
-  text,
-  UnprocessableEntity,
-  type StateOf,
-} from '@cycle/core'
+import { createApp, type App } from '@cycle/core'
+import type { DemoContext } from './context'
+import { InspectorFeed } from './inspector/feed'
+import { hashPassword, verifyPassword } from './passwords'
+import { middlewareStack, type MiddlewareDeps, type Settings, type State } from './settings'
+import type { Store, UserRecord } from './store/types'
+import { demoUrls, INSPECTOR_ROUTES } from './urls'
 
-export const requestId = defineMiddleware<{ requestId: string }>({
-  name: 'requestId',
-  request(req) {
-    req.state.requestId = crypto.randomUUID()
-  },
-  response(req, res) {
-    res.headers.set('x-request-id', req.state.requestId)
-  },
-})
-
-export const accessLog = defineMiddleware({
-  name: 'accessLog',
-  response(req, res) {
-    if (process.env['CYCLE_DEMO_QUIET'] !== '1') console.log(`${req.method} ${req.target} → ${res.status}`)
-  },
-})
-
-export const middleware = [requestId, accessLog] as const
-export type State = StateOf<typeof middleware>
-
-interface Note {
-  id: number
-  title: string
+/** Options of {@link createDemoApp}. */
+export interface DemoOptions {
+  settings: Settings
+  store: Store
+  /** Shown in the inspector as the gateway of each request. */
+  gateway: string
+  /** Access log sink (default `console.log`). */
+  log?: MiddlewareDeps['log']
 }
 
-/** Builds the demo app with its own in-memory store. */
-export function buildApp() {
-  const notes = new Map<number, Note>()
-  let nextId = 1
-  const noteUrls = [
-    path('', () => ({ notes: [...notes.values()] }), { name: 'list', methods: ['GET'] }),
-    path(
-      '',
-      async (req) => {
-        const body = (await req.json()) as { title?: unknown }
-        if (typeof body?.title !== 'string' || body.title.length === 0) {
-          throw new UnprocessableEntity([{ pointer: '/title', detail: 'A non-empty string is required.' }])
-        }
-        const note = { id: nextId++, title: body.title }
-        notes.set(note.id, note)
-        const res = json(note, 201)
-        res.headers.set('location', app.reverse('notes:detail', { id: note.id }))
-        return res
-      },
-      { name: 'create', methods: ['POST'] }
-    ),
-    path(
-      '<int:id>/',
-      (req) => {
-        const note = notes.get(req.params.id)
-        if (!note) throw new NotFound(`No note ${req.params.id}.`)
-        return note
-      },
-      { name: 'detail' }
-    ),
-  ]
-  const app = createApp({
-    middleware,
-    allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
-    urls: [
-      path('', () => text('Cycle demo: try GET /api/notes/ or POST /api/notes/ {"title":"…"}\n'), { name: 'home' }),
-      path('healthz', () => ({ ok: true }), { name: 'health' }),
-      include('api/notes/', noteUrls, { namespace: 'notes' }),
-    ],
+/** The app and what the entries need around it. */
+export interface Demo {
+  app: App<State>
+  feed: InspectorFeed
+  store: Store
+  settings: Settings
+  /** The first SSE event: the stack the inspector draws. */
+  hello(): InspectorHello
+}
+
+/** One global middleware and the phases it has hooks for. */
+export interface StackEntry {
+  name: string
+  hooks: ('request' | 'view' | 'exception' | 'response')[]
+}
+
+/** What the inspector page learns when it connects. */
+export interface InspectorHello {
+  gateway: string
+  store: Store['kind']
+  demoUser: string
+  debugRoutes: boolean
+  /** Global middlewares, outermost first. */
+  middleware: StackEntry[]
+}
+
+const PHASES = ['request', 'view', 'exception', 'response'] as const
+
+function describeStack(list: readonly object[]): StackEntry[] {
+  return list.map((m, i) => {
+    const hooks = m as Record<string, unknown>
+    return {
+      name: typeof hooks['name'] === 'string' ? hooks['name'] : `middleware#${i}`,
+      hooks: PHASES.filter((p) => typeof hooks[p] === 'function'),
+    }
   })
-  return app
+}
+
+/**
+ * Builds the demo app over `store`. Tracing is on: every request's phases land in
+ * `request.trace`, which the inspector draws.
+ *
+ * @example
+ * ```ts
+ * const demo = createDemoApp({ settings: loadSettings({}), store: new MemoryStore(), gateway: 'test' })
+ * await seedDemoUser(demo.store, demo.settings)
+ * const res = await demo.app.fetch(new Request('http://localhost/healthz'))
+ * ```
+ */
+export function createDemoApp(options: DemoOptions): Demo {
+  const { settings, store, gateway } = options
+  const isInspector = (name: string | undefined): boolean =>
+    name !== undefined && INSPECTOR_ROUTES.has(name)
+  const feed = new InspectorFeed({
+    gateway,
+    exclude: (request) => isInspector(request.route?.qualifiedName),
+  })
+  let dummy: Promise<string> | undefined
+  let app: App<State> | undefined
+  const ctx: DemoContext = {
+    settings,
+    store,
+    feed,
+    reverse: (name, params) => (app as App<State>).reverse(name, params),
+    dummyHash: () => (dummy ??= hashPassword('not a password', settings.passwordIterations)),
+  }
+  const middleware = middlewareStack(settings, {
+    store,
+    log: options.log,
+    // The page and its event stream would drown the log. Matched by path: the log's request
+    // hook runs before URL resolution.
+    skipLog: (method, path) => method === 'GET' && (path === '/' || path === '/inspector/events'),
+  })
+  const hello = (): InspectorHello => ({
+    gateway,
+    store: store.kind,
+    demoUser: settings.demoUser,
+    debugRoutes: settings.debugRoutes,
+    middleware: describeStack(middleware),
+  })
+  app = createApp({
+    middleware,
+    urls: demoUrls(ctx, hello),
+    allowedHosts: settings.allowedHosts,
+    debug: settings.debug,
+    trace: true,
+  })
+  feed.attach(app)
+  app.onClose(() => feed.close())
+  return { app, feed, store, settings, hello }
+}
+
+/**
+ * Makes sure the demo user exists with the configured password: created on first run, its hash
+ * replaced when `CYCLE_DEMO_PASSWORD` changed since. Returns the user.
+ */
+export async function seedDemoUser(store: Store, settings: Settings): Promise<UserRecord> {
+  const existing = await store.findUserByUsername(settings.demoUser)
+  if (existing === null) {
+    return store.createUser(
+      settings.demoUser,
+      await hashPassword(settings.demoPassword, settings.passwordIterations)
+    )
+  }
+  if (!(await verifyPassword(settings.demoPassword, existing.passwordHash))) {
+    await store.setPassword(
+      existing.id,
+      await hashPassword(settings.demoPassword, settings.passwordIterations)
+    )
+  }
+  return existing
 }
