@@ -7,7 +7,13 @@
  */
 export { createApp, App, reverse, normalizeHost } from './app'
 export type { AppOptions, AppEvents, Register, RegisteredUrls } from './app'
-export { CycleRequest, DEFAULT_BODY_LIMIT, parseJson } from './request'
+export {
+  CycleRequest,
+  DEFAULT_BODY_LIMIT,
+  BODY_DRAIN_BUDGET,
+  BODY_DRAIN_TIMEOUT,
+  parseJson,
+} from './request'
 export type { Params, RouteMatch, RawBody, TraceEntry } from './request'
 export { WebRequest } from './web-request'
 export type { WebRequestInit } from './web-request'

@@ -35,6 +35,23 @@ export type RawBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 /** Default body size limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT: number = 1024 * 1024
 
+/**
+ * How many bytes past the body limit are still read (and dropped) before the 413 is raised.
+ *
+ * A server that answers and closes while request bytes are still arriving makes the kernel reset
+ * the connection, and the client often gets `ECONNRESET`/`EPIPE` instead of the 413. RFC 9112
+ * §9.6 ("lingering close") asks servers to keep reading for a while instead; reading a small
+ * overrun to its end here also leaves the connection clean for the next request. Past this
+ * budget the source is cancelled, so a huge upload is never read in full.
+ */
+export const BODY_DRAIN_BUDGET: number = 64 * 1024
+
+/**
+ * How long (ms) that drain may wait for the next chunk: bytes already in flight arrive well
+ * within it, while a stalled client cannot hold back the 413.
+ */
+export const BODY_DRAIN_TIMEOUT: number = 1000
+
 const EMPTY_PARAMS: Params = Object.freeze({}) as Params
 const decoder = new TextDecoder()
 
@@ -190,7 +207,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
           if (done) return controller.close()
           seen += value.byteLength
           if (seen > limit) {
-            await it.return?.()
+            await drainOrCancel(it)
             return controller.error(tooLarge(limit))
           }
           controller.enqueue(value)
@@ -293,7 +310,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
       if (done) break
       size += value.byteLength
       if (size > limit) {
-        await it.return?.()
+        await drainOrCancel(it)
         throw tooLarge(limit)
       }
       chunks.push(value)
@@ -327,8 +344,49 @@ function tooLarge(limit: number): PayloadTooLarge {
   return new PayloadTooLarge(`The request body is larger than the limit of ${limit} bytes.`)
 }
 
+const EXPIRED: unique symbol = Symbol('expired')
+
+/**
+ * Past the limit: reads and drops up to {@link BODY_DRAIN_BUDGET} more bytes (for at most
+ * {@link BODY_DRAIN_TIMEOUT} ms), so that a small overrun is consumed to its end, then cancels
+ * the source if anything is left. Never throws: the caller raises the 413 either way.
+ */
+async function drainOrCancel(it: AsyncIterator<Uint8Array>): Promise<void> {
+  let left = BODY_DRAIN_BUDGET
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<typeof EXPIRED>((resolve) => {
+    timer = setTimeout(() => resolve(EXPIRED), BODY_DRAIN_TIMEOUT)
+  })
+  let pending = false
+  try {
+    for (;;) {
+      const step = await Promise.race([it.next(), expired])
+      if (step === EXPIRED) {
+        pending = true
+        break
+      }
+      if (step.done === true) return
+      left -= step.value.byteLength
+      if (left < 0) break
+    }
+  } catch {
+    // The source failed while being drained: it is gone, nothing is left to cancel.
+    return
+  } finally {
+    clearTimeout(timer)
+  }
+  // With a read still pending, some sources (async generators) only settle return() after it:
+  // cancel without waiting then.
+  const cancelled = Promise.resolve()
+    .then(() => it.return?.())
+    .catch(() => {})
+  if (!pending) await cancelled
+}
+
 function toIterator(source: RawBody): AsyncIterator<Uint8Array> {
-  if (Symbol.asyncIterator in source) {
+  // A stream is read through its reader even where it is async-iterable too: the iterator's
+  // return() waits for a pending read, while reader.cancel() cancels at once (drainOrCancel).
+  if (typeof (source as Partial<ReadableStream<Uint8Array>>).getReader !== 'function') {
     return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
   }
   const reader = (source as ReadableStream<Uint8Array>).getReader()

@@ -6,7 +6,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 
 /** A fetch handler, as `toFetchHandler()` returns it. */
 export type FetchLike = (
@@ -28,6 +27,14 @@ export interface ListenOptions {
   port?: number
   hostname?: string
 }
+
+/**
+ * Most bytes of a cancelled request body still read and dropped before the connection is cut.
+ * Destroying the request at once (what `Readable.toWeb()` does on cancel) destroys the socket
+ * with body bytes still in flight, and the kernel resets the connection before the client has
+ * read the response (RFC 9112 §9.6); reading a bounded rest keeps the answer deliverable.
+ */
+const DISCARD_MAX = 1024 * 1024
 
 const ctx = { waitUntil: (promise: Promise<unknown>): void => void promise.catch(() => {}) }
 
@@ -77,7 +84,7 @@ async function bridge(
     const request = new Request(`http://${req.headers.host ?? hostnameOf(req)}${req.url ?? '/'}`, {
       method,
       headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      body: hasBody ? bodyStream(req) : null,
       duplex: 'half',
       signal: aborter.signal,
     } as RequestInit)
@@ -122,6 +129,51 @@ async function bridge(
   } catch {
     res.destroy()
   }
+}
+
+/**
+ * The request body as a byte stream, pulled with backpressure. Cancelling it (the gateway does
+ * past the body limit) drops the rest of the body, up to {@link DISCARD_MAX}, instead of
+ * destroying the request and with it the socket.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let settled = false
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause()
+        req.on('data', (chunk: Buffer) => {
+          if (settled) return
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+          if ((controller.desiredSize ?? 0) <= 0) req.pause()
+        })
+        req.once('end', () => {
+          if (settled) return
+          settled = true
+          controller.close()
+        })
+        req.once('close', () => {
+          if (settled) return
+          settled = true
+          // The client went away mid-body.
+          controller.error(new Error('The request body was cut short: the client disconnected.'))
+        })
+      },
+      pull() {
+        req.resume()
+      },
+      cancel() {
+        settled = true
+        let dropped = 0
+        req.on('data', (chunk: Buffer) => {
+          dropped += chunk.byteLength
+          if (dropped > DISCARD_MAX) req.socket.destroy()
+        })
+        req.resume()
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength }
+  )
 }
 
 function hostnameOf(req: IncomingMessage): string {

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
+import type { Socket } from 'node:net'
 import {
   BadRequest,
   CycleResponse,
@@ -20,6 +21,7 @@ import {
   type GatewayContext,
   type TrackedSocket,
 } from './_context'
+import { isLingering } from './_linger'
 import { NodeRequest } from './request'
 import { fail, sendError, writeResponse } from './send'
 import type { CycleApp, HandlerOptions } from './options'
@@ -56,7 +58,12 @@ export function createListener(app: CycleApp, ctx: GatewayContext): NodeHandler 
   return function cycleHandler(rawReq, rawRes): void {
     const req = rawReq as IncomingMessage
     const res = rawRes as ServerResponse
-    const socket = req.socket as TrackedSocket | null
+    const socket = req.socket as (Socket & TrackedSocket) | null
+    // The connection is closing (the client was told so): drop what it still sends, no answer.
+    if (isLingering(socket)) {
+      req.resume()
+      return
+    }
     if (socket !== null && req.httpVersionMajor !== 2)
       socket[kInflight] = (socket[kInflight] ?? 0) + 1
     const request = new NodeRequest(req, res, ctx)

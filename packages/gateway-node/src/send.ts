@@ -6,6 +6,7 @@
  * backpressure. A synchronous response is written synchronously: nothing is awaited.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import {
   CycleResponse,
   HttpError,
@@ -15,6 +16,7 @@ import {
   type CycleRequest,
 } from '@cycle/core'
 import { kInflight, report, type GatewayContext, type TrackedSocket } from './_context'
+import { lingerOnClose } from './_linger'
 import { cancelBody, pipeStream } from './_stream'
 
 /** An unread request body up to this size is read and dropped to keep the connection alive. */
@@ -161,8 +163,10 @@ export function release(
   // A partly read body would stall the connection; drop the rest (it is small, see DRAIN_MAX).
   if (leftover === DRAIN) req.resume()
   if (req.httpVersionMajor === 2) return
-  const socket = req.socket as TrackedSocket | null
+  const socket = req.socket as (Socket & TrackedSocket) | null
   if (socket === null) return
+  // Body bytes still to come: if this response closes the connection, linger rather than reset.
+  if (!req.complete) lingerOnClose(req, socket, leftover === CLOSE)
   if (!ctx.closing) {
     settle(socket)
     return
