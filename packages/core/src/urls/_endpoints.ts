@@ -21,9 +21,13 @@ export interface EndpointImpl extends Endpoint {
 
 /** One endpoint under construction: its pattern, routes, and the trie steps taken. */
 export interface Build {
+  /** The full pattern. */
   readonly parsed: ParsedPattern
+  /** Routes answering it, in declaration order. */
   readonly routes: CompiledRoute[]
+  /** Trie steps taken when inserting it (for shadowing checks). */
   readonly steps: Step<EndpointImpl>[]
+  /** The compiled endpoint. */
   readonly endpoint: EndpointImpl
 }
 

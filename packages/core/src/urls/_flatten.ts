@@ -10,8 +10,11 @@ import type { CompiledRoute } from './resolver'
 
 /** An include with an error handler: its full prefix as a start-anchored regex, and its depth. */
 export interface ScopedHandler {
+  /** Matches the start of a path (without its leading `/`) under the include. */
   readonly prefix: RegExp
+  /** Include nesting depth (1 = top level). */
   readonly depth: number
+  /** The include's error handler. */
   readonly handler: ErrorHandler
 }
 
@@ -26,8 +29,11 @@ interface Scope {
 
 /** Routes and parsed full patterns, in declaration order, plus the scoped error handlers. */
 export interface Flattened {
+  /** Every route, with what it inherits. */
   readonly routes: CompiledRoute[]
+  /** The parsed full pattern of each route (same index). */
   readonly parsed: ParsedPattern[]
+  /** Includes with an error handler. */
   readonly handlers: ScopedHandler[]
 }
 

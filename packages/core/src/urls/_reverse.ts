@@ -1,8 +1,8 @@
 /**
  * @module
  * `reverse()` (Django's `django.urls.reverse`): a route name and parameters back to a path.
- * Values go through the converter's `toUrl`, must then match the converter's regex (so the URL
- * resolves back to the route), and are percent-encoded per segment (`path` values keep `/`).
+ * Values go through the converter's `toUrl`, must then match the converter's regex (as in
+ * Django), and are percent-encoded per segment (`path` values keep their `/`).
  */
 import { ImproperlyConfigured } from '../codes'
 import type { ParamPart, ParsedPattern } from './pattern'
@@ -35,12 +35,39 @@ function distance(a: string, b: string): number {
   return prev[b.length] as number
 }
 
+interface Route {
+  readonly pattern: string
+  readonly pieces: readonly Piece[]
+  readonly params: readonly ParamPart[]
+}
+
+function head(name: string, route: Route): string {
+  const expected = route.params
+  const signature = expected.map((p) => `${p.name}: ${p.converter.name}`).join(', ')
+  const needs = expected.length === 0 ? 'takes no parameters' : `needs { ${signature} }`
+  return `Reverse for "${name}" (${route.pattern}) ${needs}`
+}
+
+function show(piece: ParamPart, value: unknown): string {
+  return `${piece.name}=${JSON.stringify(value) ?? String(value)}`
+}
+
+function wrongParams(name: string, route: Route, params: Record<string, unknown>): Error {
+  const expected = route.params
+  const missing = expected.filter((p) => params[p.name] === undefined).map((p) => p.name)
+  const extra = Object.keys(params).filter(
+    (key) => params[key] !== undefined && !expected.some((p) => p.name === key)
+  )
+  const problems = [
+    missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+    extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
+  ].filter(Boolean)
+  return noMatch(`${head(name, route)}: ${problems.join('; ')}.`)
+}
+
 /** Named routes, compiled for `reverse()`. */
 export class ReverseTable {
-  readonly #routes = new Map<
-    string,
-    { pattern: string; pieces: Piece[]; params: readonly ParamPart[] }
-  >()
+  readonly #routes = new Map<string, Route>()
 
   /** Adds a named route (the first one added under a name wins; callers check duplicates). */
   add(name: string, parsed: ParsedPattern): void {
@@ -62,19 +89,11 @@ export class ReverseTable {
     const route = this.#routes.get(name)
     if (route === undefined) throw this.#unknown(name)
     const expected = route.params
-    const signature = `{ ${expected.map((p) => `${p.name}: ${p.converter.name}`).join(', ')} }`
-    const needs = expected.length === 0 ? 'takes no parameters' : `needs ${signature}`
-    const missing = expected.filter((p) => params[p.name] === undefined).map((p) => p.name)
-    const extra = Object.keys(params).filter(
-      (key) => params[key] !== undefined && !expected.some((p) => p.name === key)
-    )
-    if (missing.length > 0 || extra.length > 0) {
-      const problems = [
-        missing.length > 0 ? `missing ${missing.join(', ')}` : '',
-        extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
-      ].filter(Boolean)
-      throw noMatch(`Reverse for "${name}" (${route.pattern}) ${needs}: ${problems.join('; ')}.`)
-    }
+    let present = 0
+    for (const p of expected) if (params[p.name] !== undefined) present++
+    let given = 0
+    for (const key in params) if (params[key] !== undefined) given++
+    if (present !== expected.length || given !== present) throw wrongParams(name, route, params)
     let out = '/'
     for (const piece of route.pieces) {
       if (typeof piece === 'string') {
@@ -83,20 +102,20 @@ export class ReverseTable {
       }
       const { converter } = piece
       const value = params[piece.name]
-      const given = `${piece.name}=${JSON.stringify(value) ?? String(value)}`
-      const head = `Reverse for "${name}" (${route.pattern}) ${needs}`
       let text: string
       try {
         text = converter.converter.toUrl(value)
       } catch (error) {
-        const why = (error as Error).message
-        throw noMatch(`${head}: the ${converter.name} converter refused ${given} (${why}).`)
+        const why = `the ${converter.name} converter refused ${show(piece, value)} (${
+          (error as Error).message
+        })`
+        throw noMatch(`${head(name, route)}: ${why}.`)
       }
       if (typeof text !== 'string' || !converter.full.test(text)) {
-        const regex = converter.converter.regex
-        throw noMatch(
-          `${head}: ${given} does not match the ${converter.name} converter (${regex}).`
-        )
+        const why = `${show(piece, value)} does not match the ${converter.name} converter (${
+          converter.converter.regex
+        })`
+        throw noMatch(`${head(name, route)}: ${why}.`)
       }
       out += converter.name === 'path' ? encodeLiteral(text) : encodeURIComponent(text)
     }

@@ -3,6 +3,7 @@
  * The segment trie behind `Resolver.match()` for patterns with parameters (fully static ones live
  * in a `Map`). One node per distinct segment shape; at each node static children are tried first,
  * then parameter children in the order they first appeared in the URL conf, with backtracking.
+ * Static labels are whole segments, or chains of them merged by `compress()` (`api/v1`).
  *
  * Node kinds: a whole-segment converter (`<int:id>`), a segment with one converter and literal
  * text around it (`page-<int:n>`, checked with `startsWith`/`endsWith`), a segment with several
@@ -11,14 +12,16 @@
  * the rest of the path). Only the regex kinds allocate a match array.
  */
 import type { ConverterEntry } from './converters'
-import { isStaticSegment, segmentKey, segmentsToRegex, type PatternPart } from './pattern'
+import type { PatternPart } from './pattern'
 
-const STATIC = 0
+/** Node kind: a static label. */
+export const STATIC = 0
 /** Node kind: a whole-segment converter (`<int:id>`). */
 export const SEGMENT = 1
 /** Node kind: one converter with literal text around it (`page-<int:n>`). */
 export const MIXED = 2
-const MULTI = 3
+/** Node kind: several converters in one segment. */
+export const MULTI = 3
 /** Node kind: a trailing `<path:rest>`. */
 export const TAIL = 4
 /** Node kind: everything from a `path` converter on, as one regex. */
@@ -26,13 +29,17 @@ export const REST = 5
 
 /** What the trie hands back: an endpoint plus its parameter names in capture order. */
 export interface TrieTarget {
+  /** Parameter names, in capture order. */
   readonly names: readonly string[]
 }
 
 /** A trie node. One shape for every kind keeps property access monomorphic. */
 export class TrieNode<E extends TrieTarget = TrieTarget> {
+  /** Static children (tried first; siblings start with different segments). */
   readonly statics: TrieNode<E>[] = []
+  /** Parameter children, in the order they first appeared in the URL conf. */
   readonly dynamic: TrieNode<E>[] = []
+  /** The endpoint when the path ends right after this node. */
   endpoint: E | null = null
   /** First char code of a static label (`-1` for the empty label of a trailing slash). */
   first = -1
@@ -40,13 +47,17 @@ export class TrieNode<E extends TrieTarget = TrieTarget> {
   conv: ConverterEntry | null = null
   /** Literal text before / after the converter of a `MIXED` node. */
   pre = ''
+  /** See `pre`. */
   suf = ''
   /** Anchored regex of `MULTI` and `REST` nodes, its converters and their group indexes. */
   regex: RegExp | null = null
+  /** Converters of the regex captures, in order. */
   convs: readonly ConverterEntry[] = []
+  /** Group index of each capture in `regex`. */
   starts: readonly number[] = []
 
   constructor(
+    /** `STATIC`, `SEGMENT`, `MIXED`, `MULTI`, `TAIL` or `REST`. */
     readonly kind: number,
     /** Static label, or the normalised shape (`page-<int>`) of a parameter node. */
     readonly key: string,
@@ -59,91 +70,17 @@ export class TrieNode<E extends TrieTarget = TrieTarget> {
 
 /** One parameter step taken while inserting a pattern: where it could be shadowed. */
 export interface Step<E extends TrieTarget> {
+  /** The node the step was taken from. */
   readonly parent: TrieNode<E>
+  /** The parameter child taken. */
   readonly child: TrieNode<E>
+  /** Its index in `parent.dynamic`: the siblings before it are tried first. */
   readonly index: number
 }
 
 /** Whether a segment holds a `path` converter. */
 export function hasPath(seg: readonly PatternPart[]): boolean {
   return seg.some((p) => typeof p !== 'string' && p.converter.name === 'path')
-}
-
-function convsOf(segs: readonly (readonly PatternPart[])[]): ConverterEntry[] {
-  return segs.flatMap((seg) => seg.flatMap((p) => (typeof p === 'string' ? [] : [p.converter])))
-}
-
-function makeDynamic<E extends TrieTarget>(
-  segs: readonly (readonly PatternPart[])[],
-  s: number
-): TrieNode<E> {
-  const seg = segs[s] as readonly PatternPart[]
-  if (hasPath(seg)) {
-    const rest = segs.slice(s)
-    const key = rest.map(segmentKey).join('/')
-    const first = seg[0]
-    if (
-      s === segs.length - 1 &&
-      seg.length === 1 &&
-      first !== undefined &&
-      typeof first !== 'string'
-    ) {
-      const node = new TrieNode<E>(TAIL, key, rest)
-      node.conv = first.converter
-      return node
-    }
-    return withRegex(new TrieNode<E>(REST, key, rest), rest)
-  }
-  const convs = convsOf([seg])
-  if (convs.length === 1) {
-    const at = seg.findIndex((p) => typeof p !== 'string')
-    const node = new TrieNode<E>(seg.length === 1 ? SEGMENT : MIXED, segmentKey(seg), [seg])
-    node.conv = convs[0] as ConverterEntry
-    node.pre = at > 0 ? (seg[0] as string) : ''
-    node.suf = at < seg.length - 1 ? (seg[seg.length - 1] as string) : ''
-    return node
-  }
-  return withRegex(new TrieNode<E>(MULTI, segmentKey(seg), [seg]), [seg])
-}
-
-function withRegex<E extends TrieTarget>(
-  node: TrieNode<E>,
-  segs: readonly (readonly PatternPart[])[]
-): TrieNode<E> {
-  const starts: number[] = []
-  node.regex = new RegExp(`^(?:${segmentsToRegex(segs, starts)})$`)
-  node.convs = convsOf(segs)
-  node.starts = starts
-  return node
-}
-
-/**
- * Inserts a pattern's segments, returning the node it ends on (whose `endpoint` the caller sets)
- * and the parameter steps taken (for shadowing checks).
- */
-export function insert<E extends TrieTarget>(
-  root: TrieNode<E>,
-  segs: readonly (readonly PatternPart[])[],
-  steps: Step<E>[]
-): TrieNode<E> {
-  let node = root
-  for (let s = 0; s < segs.length; s++) {
-    const seg = segs[s] as readonly PatternPart[]
-    if (isStaticSegment(seg)) {
-      let child = node.statics.find((c) => c.key === seg[0])
-      if (child === undefined) node.statics.push((child = new TrieNode<E>(STATIC, seg[0], [seg])))
-      node = child
-      continue
-    }
-    const fresh = makeDynamic<E>(segs, s)
-    let index = node.dynamic.findIndex((c) => c.kind === fresh.kind && c.key === fresh.key)
-    if (index === -1) index = node.dynamic.push(fresh) - 1
-    const child = node.dynamic[index] as TrieNode<E>
-    steps.push({ parent: node, child, index })
-    node = child
-    if (child.kind === TAIL || child.kind === REST) break
-  }
-  return node
 }
 
 /** Converts one raw value into `values[k]`; `false` when the converter declines. */
@@ -179,6 +116,14 @@ export function convertAll(
   return true
 }
 
+/** `path.startsWith(label, i)` for short labels, without the builtin call (hot path). */
+function sameText(path: string, i: number, label: string): boolean {
+  for (let j = 1; j < label.length; j++) {
+    if (path.charCodeAt(i + j) !== label.charCodeAt(j)) return false
+  }
+  return true
+}
+
 /**
  * Matches `path` from index `i` (the start of a segment) below `node`. Converted values are
  * written to `values[k…]`; returns the endpoint, or `null`. Allocates only parameter substrings
@@ -198,8 +143,10 @@ export function walk<E extends TrieTarget>(
     for (let j = 0; j < statics.length; j++) {
       const child = statics[j] as TrieNode<E>
       const first = child.first
-      if ((first !== c && first !== -1) || !path.startsWith(child.key, i)) continue
-      const end = i + child.key.length
+      if (first !== c && first !== -1) continue
+      const label = child.key
+      const end = i + label.length
+      if (end > len || !sameText(path, i, label)) continue
       // Labels are whole segments: the match must end at a "/" or at the end of the path.
       if (end === len) {
         if (child.endpoint !== null) return child.endpoint
@@ -214,9 +161,9 @@ export function walk<E extends TrieTarget>(
   }
   const dynamic = node.dynamic
   if (dynamic.length === 0) return null
-  let e = path.indexOf('/', i)
-  const last = e === -1
-  if (last) e = len
+  let e = i
+  while (e < len && path.charCodeAt(e) !== 47) e++
+  const last = e === len
   let seg: string | undefined
   for (let j = 0; j < dynamic.length; j++) {
     const child = dynamic[j] as TrieNode<E>
@@ -224,9 +171,11 @@ export function walk<E extends TrieTarget>(
     let width = 1
     if (kind === SEGMENT) {
       if (e === i) continue
-      seg ??= path.slice(i, e)
+      if (seg === undefined) seg = path.slice(i, e)
       const conv = child.conv as ConverterEntry
-      if ((conv.test !== null && !conv.test(seg)) || !convert(conv, seg, values, k)) continue
+      if (conv.test !== null && !conv.test(seg)) continue
+      if (conv.identity) values[k] = seg
+      else if (!convert(conv, seg, values, k)) continue
     } else if (kind === MIXED) {
       const pre = child.pre
       const suf = child.suf
@@ -254,27 +203,4 @@ export function walk<E extends TrieTarget>(
     if (found !== null) return found
   }
   return null
-}
-
-/**
- * Merges chains of static nodes (`api` → `v1` → `users`) into one label (`api/v1/users`), so a
- * match takes one `startsWith` instead of one step per segment. Run after the shadowing checks,
- * which walk the uncompressed trie.
- */
-export function compress(node: TrieNode): void {
-  const statics = node.statics
-  for (let j = 0; j < statics.length; j++) {
-    let child = statics[j] as TrieNode
-    while (child.statics.length === 1 && child.dynamic.length === 0 && child.endpoint === null) {
-      const next = child.statics[0] as TrieNode
-      const merged = new TrieNode(STATIC, `${child.key}/${next.key}`, child.parts)
-      merged.statics.push(...next.statics)
-      merged.dynamic.push(...next.dynamic)
-      merged.endpoint = next.endpoint
-      child = merged
-    }
-    statics[j] = child
-    compress(child)
-  }
-  for (const child of node.dynamic) compress(child)
 }

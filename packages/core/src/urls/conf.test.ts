@@ -6,7 +6,7 @@ import type { CycleRequest } from '../request'
 import { View } from '../views'
 import { defineUrls, include, path, type RouteView } from './conf'
 
-const req = (method: string): CycleRequest => ({ method }) as CycleRequest
+const req = (method: string): CycleRequest => ({ method } as CycleRequest)
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -39,7 +39,10 @@ describe('path()', () => {
   })
 
   it('upper-cases and de-duplicates methods', () => {
-    expect(path('a/', () => 1, { methods: ['get', 'POST', 'GET'] }).methods).toEqual(['GET', 'POST'])
+    expect(path('a/', () => 1, { methods: ['get', 'POST', 'GET'] }).methods).toEqual([
+      'GET',
+      'POST',
+    ])
   })
 
   it('compiles a method map into one dispatching view', () => {

@@ -68,6 +68,7 @@ export interface PathEntry<
   P extends string = string,
   N extends string | undefined = string | undefined
 > {
+  /** Discriminant. */
   readonly kind: 'path'
   /** The pattern as written, relative to the enclosing includes. */
   readonly pattern: P
@@ -89,6 +90,7 @@ export interface IncludeEntry<
   NS extends string | undefined = string | undefined,
   C extends readonly UrlEntry[] = readonly UrlEntry[]
 > {
+  /** Discriminant. */
   readonly kind: 'include'
   /** Prefix joined in front of every child pattern (may hold parameters). */
   readonly prefix: Pre

@@ -19,12 +19,7 @@ function shape(parts: readonly PatternPart[]): string[] {
 describe('parsePattern', () => {
   it('splits a pattern into segments and parameters', () => {
     const p = parsePattern('articles/<int:year>/<slug:slug>/')
-    expect(p.segments.map(shape)).toEqual([
-      ['articles'],
-      ['<int:year>'],
-      ['<slug:slug>'],
-      [''],
-    ])
+    expect(p.segments.map(shape)).toEqual([['articles'], ['<int:year>'], ['<slug:slug>'], ['']])
     expect(p.params.map((x) => [x.name, x.converter.name])).toEqual([
       ['year', 'int'],
       ['slug', 'slug'],
@@ -61,7 +56,9 @@ describe('parsePattern', () => {
   })
 
   it('refuses an unclosed "<" and a stray ">"', () => {
-    expect(error(() => parsePattern('notes/<int:id/')).message).toMatch(/unclosed "<" at position 6/)
+    expect(error(() => parsePattern('notes/<int:id/')).message).toMatch(
+      /unclosed "<" at position 6/
+    )
     expect(error(() => parsePattern('a/<<int:id>/')).code).toBe('ERR_BAD_PATTERN')
     expect(error(() => parsePattern('a/id>/')).message).toMatch(/">" without a matching "<"/)
   })
@@ -83,7 +80,9 @@ describe('parsePattern', () => {
   })
 
   it('names the thing being parsed in messages', () => {
-    expect(error(() => parsePattern('/api/', 'include prefix')).message).toMatch(/^The include prefix/)
+    expect(error(() => parsePattern('/api/', 'include prefix')).message).toMatch(
+      /^The include prefix/
+    )
   })
 })
 

@@ -63,7 +63,10 @@ describe('ERR_DUPLICATE_ROUTE', () => {
   })
 
   it('accepts the same pattern with disjoint methods', () => {
-    expect(() => new Resolver([path('n/', v, { methods: ['GET'] }), path('n/', v, { methods: ['POST'] })])).not.toThrow()
+    expect(
+      () =>
+        new Resolver([path('n/', v, { methods: ['GET'] }), path('n/', v, { methods: ['POST'] })])
+    ).not.toThrow()
   })
 })
 
@@ -100,7 +103,9 @@ describe('ERR_SHADOWED_ROUTE', () => {
     expect(() => ok([path('<int:i>/', v), path('<slug:s>/', v), path('<str:t>/', v)])).not.toThrow()
     expect(() => ok([path('<str:s>/x/', v), path('<int:i>/y/', v)])).not.toThrow()
     expect(() => ok([path('<str:s>/', v), path('new/', v)])).not.toThrow()
-    expect(() => ok([path('f/<path:p>', v), path('f/', v), path('f/raw/<int:i>/', v)])).not.toThrow()
+    expect(() =>
+      ok([path('f/<path:p>', v), path('f/', v), path('f/raw/<int:i>/', v)])
+    ).not.toThrow()
     expect(() => ok([path('<str:s>/', v), path('<int:i>', v)])).not.toThrow()
     expect(() => ok([path('<uuid:u>/', v), path('<int:i>/', v)])).not.toThrow()
     expect(() => ok([path('<hex:h>/', v), path('<int:i>/', v)])).not.toThrow()

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ErrorHandler, Middleware } from '../middleware'
 import type { Params } from '../request'
-import { include, path, type UrlEntry } from './conf'
+import { path, type UrlEntry } from './conf'
 import { registerConverter } from './converters'
-import { Resolver, type CompiledRoute, type Endpoint } from './resolver'
+import { Resolver } from './resolver'
 
 registerConverter('even', {
   regex: '[0-9]+',
@@ -18,12 +17,6 @@ registerConverter('even', {
 const v = (): null => null
 const UUID = '0a1b2c3d-4e5f-6789-abcd-ef0123456789'
 
-function resolve(urls: readonly UrlEntry[], p: string): { ep: Endpoint | null; params: Params } {
-  const target = { params: {} as Params }
-  const ep = new Resolver(urls).match(p, target)
-  return { ep, params: target.params }
-}
-
 /** Resolves against one resolver: the matched pattern and params, or null. */
 function matcher(urls: readonly UrlEntry[]) {
   const resolver = new Resolver(urls)
@@ -32,12 +25,6 @@ function matcher(urls: readonly UrlEntry[]) {
     const ep = resolver.match(p, target)
     return ep === null ? null : [ep.pattern, target.params]
   }
-}
-
-function only(ep: Endpoint | null): CompiledRoute {
-  const route = ep?.any ?? ep?.byMethod['GET']
-  if (route === undefined) throw new Error('no route')
-  return route
 }
 
 describe('Resolver.match: static and converters', () => {
@@ -132,13 +119,21 @@ describe('Resolver.match: mixed segments and the path converter', () => {
 
   it('matches a path converter after another parameter', () => {
     const m = matcher([path('<slug:a>/<path:rest>', v)])
-    expect(m('/docs/guide/intro')).toEqual(['<slug:a>/<path:rest>', { a: 'docs', rest: 'guide/intro' }])
+    expect(m('/docs/guide/intro')).toEqual([
+      '<slug:a>/<path:rest>',
+      { a: 'docs', rest: 'guide/intro' },
+    ])
   })
 })
 
 describe('Resolver.match: priorities', () => {
   it('lets static segments beat parameters whatever the declaration order', () => {
-    const m = matcher([path('notes/<slug:s>/', v), path('notes/new/', v), path('<str:x>/edit/', v), path('a/edit/', v)])
+    const m = matcher([
+      path('notes/<slug:s>/', v),
+      path('notes/new/', v),
+      path('<str:x>/edit/', v),
+      path('a/edit/', v),
+    ])
     expect(m('/notes/new/')).toEqual(['notes/new/', {}])
     expect(m('/notes/old/')).toEqual(['notes/<slug:s>/', { s: 'old' }])
     expect(m('/a/edit/')).toEqual(['a/edit/', {}])
@@ -158,7 +153,12 @@ describe('Resolver.match: priorities', () => {
   })
 
   it('treats a throwing toValue as "no match" and keeps trying', () => {
-    const m = matcher([path('n/<even:e>/', v), path('n/<int:i>/', v), path('m/page-<even:e>/', v), path('m/<str:s>/', v)])
+    const m = matcher([
+      path('n/<even:e>/', v),
+      path('n/<int:i>/', v),
+      path('m/page-<even:e>/', v),
+      path('m/<str:s>/', v),
+    ])
     expect(m('/n/4/')).toEqual(['n/<even:e>/', { e: 4 }])
     expect(m('/n/3/')).toEqual(['n/<int:i>/', { i: 3 }])
     expect(m('/m/page-2/')).toEqual(['m/page-<even:e>/', { e: 2 }])
@@ -171,102 +171,33 @@ describe('Resolver.match: priorities', () => {
   })
 })
 
-describe('Resolver.match: includes', () => {
-  const mw = (name: string): Middleware => ({ name })
-  const h = (name: string): ErrorHandler => Object.defineProperty(() => undefined, 'name', { value: name })
-  const [outer, middle, inner] = [h('outer'), h('middle'), h('inner')]
-  const urls = [
-    include(
-      'api/',
-      [
-        include(
-          'users/<int:uid>/',
-          [
-            include('notes/', [path('<uuid:id>/', v, { name: 'detail', middleware: [mw('own')], bodyLimit: 1 }), path('', v, { name: 'list' })], {
-              namespace: 'notes',
-              middleware: [mw('inner')],
-              errorHandler: inner,
-            }),
-          ],
-          { middleware: [mw('middle')], errorHandler: middle, bodyLimit: 50 }
-        ),
-      ],
-      { namespace: 'api', middleware: [mw('outer')], errorHandler: outer, bodyLimit: 100 }
-    ),
-    path('plain/', v),
-  ]
+describe('Resolver.match: static chains', () => {
+  const m = matcher([
+    path('api/v1/users/<int:id>/', v),
+    path('api/<str:version>/items/', v),
+    path('user/<int:id>/', v),
+    path('users/<int:id>/', v),
+    path('café/<int:n>/', v),
+    path('a/<int:x>/', v),
+    path('a/<int:x>//', v),
+  ])
 
-  it('joins prefixes and merges prefix params into the route params', () => {
-    const { ep, params } = resolve(urls, `/api/users/7/notes/${UUID}/`)
-    expect(ep?.pattern).toBe('api/users/<int:uid>/notes/<uuid:id>/')
-    expect(params).toEqual({ uid: 7, id: UUID })
+  it('backtracks out of a merged static chain into parameters', () => {
+    expect(m('/api/v1/users/3/')).toEqual(['api/v1/users/<int:id>/', { id: 3 }])
+    expect(m('/api/v1/items/')).toEqual(['api/<str:version>/items/', { version: 'v1' }])
+    expect(m('/api/v1/users/x/')).toBeNull()
   })
 
-  it('qualifies names through nested namespaces, skipping un-namespaced includes', () => {
-    const route = only(resolve(urls, `/api/users/7/notes/${UUID}/`).ep)
-    expect(route.name).toBe('detail')
-    expect(route.namespace).toBe('api:notes')
-    expect(route.qualifiedName).toBe('api:notes:detail')
-    expect(only(resolve(urls, '/plain/').ep).qualifiedName).toBeUndefined()
+  it('matches static text by whole segments only', () => {
+    expect(m('/user/1/')).toEqual(['user/<int:id>/', { id: 1 }])
+    expect(m('/users/1/')).toEqual(['users/<int:id>/', { id: 1 }])
+    expect(m('/use/1/')).toBeNull()
+    expect(m('/userss/1/')).toBeNull()
   })
 
-  it('orders middleware outermost first and error handlers deepest first', () => {
-    const route = only(resolve(urls, `/api/users/7/notes/${UUID}/`).ep)
-    expect(route.middleware.map((m) => (m as { name: string }).name)).toEqual(['outer', 'middle', 'inner', 'own'])
-    expect(route.errorHandlers).toEqual([inner, middle, outer])
-  })
-
-  it("takes the path's body limit, else the nearest include's", () => {
-    expect(only(resolve(urls, `/api/users/7/notes/${UUID}/`).ep).bodyLimit).toBe(1)
-    expect(only(resolve(urls, '/api/users/7/notes/').ep).bodyLimit).toBe(50)
-    expect(only(resolve(urls, '/plain/').ep).bodyLimit).toBeUndefined()
-  })
-})
-
-describe('Resolver.match: endpoints and methods', () => {
-  const list = (): string => 'list'
-  const create = (): string => 'create'
-  const urls = [
-    path('notes/', list, { methods: ['GET'], name: 'list' }),
-    path('notes/', create, { methods: ['POST'], name: 'list' }),
-    path('notes/<int:id>/', { GET: v, PUT: v, DELETE: v }),
-    path('ping/', v),
-    path('head/', list, { methods: ['GET'] }),
-    path('head/', create, { methods: ['HEAD'] }),
-  ]
-
-  it('merges routes with one pattern and disjoint methods into one endpoint', () => {
-    const ep = resolve(urls, '/notes/').ep as Endpoint
-    expect(ep.byMethod['GET']?.view).toBe(list)
-    expect(ep.byMethod['POST']?.view).toBe(create)
-    expect(ep.byMethod['DELETE']).toBeUndefined()
-    expect(ep.any).toBeUndefined()
-    expect(ep.allow).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST'])
-  })
-
-  it('answers HEAD with the GET route unless one declares HEAD', () => {
-    const ep = resolve(urls, '/notes/').ep as Endpoint
-    expect(ep.byMethod['HEAD']).toBe(ep.byMethod['GET'])
-    const own = resolve(urls, '/head/').ep as Endpoint
-    expect(own.byMethod['HEAD']?.view).toBe(create)
-    expect(own.byMethod['GET']?.view).toBe(list)
-    expect(own.allow).toEqual(['GET', 'HEAD', 'OPTIONS'])
-  })
-
-  it('lists a method map in Allow, sorted, with HEAD and OPTIONS', () => {
-    expect(resolve(urls, '/notes/1/').ep?.allow).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT'])
-  })
-
-  it('gives an any-method route the standard Allow list', () => {
-    const ep = resolve(urls, '/ping/').ep as Endpoint
-    expect(ep.any?.methods).toBeNull()
-    expect(ep.allow).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'])
-  })
-
-  it('has no prototype on byMethod, so client methods cannot reach Object members', () => {
-    const ep = resolve(urls, '/notes/').ep as Endpoint
-    expect(ep.byMethod['constructor']).toBeUndefined()
-    expect(ep.byMethod['__proto__']).toBeUndefined()
-    expect(ep.byMethod['toString']).toBeUndefined()
+  it('matches decoded unicode and empty segments literally', () => {
+    expect(m('/café/2/')).toEqual(['café/<int:n>/', { n: 2 }])
+    expect(m('/a/1//')).toEqual(['a/<int:x>//', { x: 1 }])
+    expect(m('/a/1///')).toBeNull()
   })
 })

@@ -19,9 +19,11 @@ import { buildEndpoints, describeRoute, type EndpointImpl } from './_endpoints'
 import { flatten, type ScopedHandler } from './_flatten'
 import { ReverseTable } from './_reverse'
 import { shadowOf } from './_shadow'
-import { compress, insert, TrieNode, walk } from './_trie'
+import { TrieNode, walk } from './_trie'
+import { compress, insert } from './_trie-build'
 import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './types'
 
+/** Re-exported for `app.ts`, which takes the URL conf as `readonly UrlEntry[]`. */
 export type { UrlEntry } from './conf'
 
 /** A route after compilation: what `request.route` holds once resolution picked it. */

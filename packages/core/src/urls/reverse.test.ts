@@ -28,9 +28,13 @@ const urls = [
   include(
     'api/',
     [
-      include('notes/', [path('<uuid:id>/', v, { name: 'detail' }), path('', v, { name: 'list' })], {
-        namespace: 'notes',
-      }),
+      include(
+        'notes/',
+        [path('<uuid:id>/', v, { name: 'detail' }), path('', v, { name: 'list' })],
+        {
+          namespace: 'notes',
+        }
+      ),
       include('u/<int:uid>/', [path('p/<slug:s>/', v, { name: 'post' })], { namespace: 'u' }),
     ],
     { namespace: 'api' }
@@ -80,7 +84,9 @@ describe('Resolver.reverse', () => {
   })
 
   it('refuses a slash in a str value', () => {
-    expect(refusal(() => reverse('user', { name: 'a/b' }))).toMatch(/does not match the str converter/)
+    expect(refusal(() => reverse('user', { name: 'a/b' }))).toMatch(
+      /does not match the str converter/
+    )
   })
 
   it('passes values through toUrl, then checks the converter regex', () => {
@@ -116,7 +122,9 @@ describe('Resolver.reverse', () => {
     const far = refusal(() => reverse('zzzzzzzzzzzz'))
     expect(far).toMatch(/No route named "zzzzzzzzzzzz"/)
     expect(far).toMatch(/Named routes: "home"/)
-    expect(refusal(() => new Resolver([] as readonly UrlEntry[]).reverse('x'))).toMatch(/pass \{ name \} to path\(\)/)
+    expect(refusal(() => new Resolver([] as readonly UrlEntry[]).reverse('x'))).toMatch(
+      /pass \{ name \} to path\(\)/
+    )
   })
 
   it('appends a query string', () => {

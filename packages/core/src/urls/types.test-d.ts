@@ -20,11 +20,17 @@ describe('ParamsOf', () => {
       year: number
       slug: string
     }>()
-    expectTypeOf<ParamsOf<'n/<uuid:id>/<path:rest>'>>().toEqualTypeOf<{ id: string; rest: string }>()
+    expectTypeOf<ParamsOf<'n/<uuid:id>/<path:rest>'>>().toEqualTypeOf<{
+      id: string
+      rest: string
+    }>()
   })
 
   it('treats a bare <name> as str and handles mixed segments', () => {
-    expectTypeOf<ParamsOf<'<name>/page-<int:n>.json'>>().toEqualTypeOf<{ name: string; n: number }>()
+    expectTypeOf<ParamsOf<'<name>/page-<int:n>.json'>>().toEqualTypeOf<{
+      name: string
+      n: number
+    }>()
   })
 
   it('gives {} without parameters and Params for a non-literal pattern', () => {
@@ -121,7 +127,9 @@ describe('RouteNames and ReverseParams', () => {
   })
 
   it('makes params optional only when a route has none', () => {
-    expectTypeOf<ReverseArgs<{}>>().toEqualTypeOf<[params?: {}, query?: Record<string, string> | URLSearchParams]>()
+    expectTypeOf<ReverseArgs<{}>>().toEqualTypeOf<
+      [params?: {}, query?: Record<string, string> | URLSearchParams]
+    >()
     expectTypeOf<ReverseArgs<{ id: number }>['length']>().toEqualTypeOf<1 | 2>()
   })
 
@@ -159,11 +167,15 @@ describe('defineUrls', () => {
 
   it('types request.state from the middleware list', () => {
     const urls = defineUrls<StateOf<typeof middleware>>()
-    const entry = urls.path('me/<int:n>/', (request) => {
-      expectTypeOf(request.state.user).toEqualTypeOf<{ id: number }>()
-      expectTypeOf(request.state.started).toEqualTypeOf<number>()
-      expectTypeOf(request.params).toEqualTypeOf<{ n: number }>()
-    }, { name: 'me', middleware })
+    const entry = urls.path(
+      'me/<int:n>/',
+      (request) => {
+        expectTypeOf(request.state.user).toEqualTypeOf<{ id: number }>()
+        expectTypeOf(request.state.started).toEqualTypeOf<number>()
+        expectTypeOf(request.params).toEqualTypeOf<{ n: number }>()
+      },
+      { name: 'me', middleware }
+    )
     expectTypeOf(entry).toEqualTypeOf<PathEntry<'me/<int:n>/', 'me'>>()
     path('me/', (request) => {
       // @ts-expect-error the plain path() does not know this middleware's state
