@@ -65,6 +65,22 @@ function wrongParams(name: string, route: Route, params: Record<string, unknown>
   return noMatch(`${head(name, route)}: ${problems.join('; ')}.`)
 }
 
+function refused(
+  name: string,
+  route: Route,
+  piece: ParamPart,
+  value: unknown,
+  reason: string | null
+): Error {
+  const { converter } = piece
+  const given = show(piece, value)
+  const why =
+    reason === null
+      ? `${given} does not match the ${converter.name} converter (${converter.converter.regex})`
+      : `the ${converter.name} converter refused ${given} (${reason})`
+  return noMatch(`${head(name, route)}: ${why}.`)
+}
+
 /** Named routes, compiled for `reverse()`. */
 export class ReverseTable {
   readonly #routes = new Map<string, Route>()
@@ -106,16 +122,10 @@ export class ReverseTable {
       try {
         text = converter.converter.toUrl(value)
       } catch (error) {
-        const why = `the ${converter.name} converter refused ${show(piece, value)} (${
-          (error as Error).message
-        })`
-        throw noMatch(`${head(name, route)}: ${why}.`)
+        throw refused(name, route, piece, value, (error as Error).message)
       }
       if (typeof text !== 'string' || !converter.full.test(text)) {
-        const why = `${show(piece, value)} does not match the ${converter.name} converter (${
-          converter.converter.regex
-        })`
-        throw noMatch(`${head(name, route)}: ${why}.`)
+        throw refused(name, route, piece, value, null)
       }
       out += converter.name === 'path' ? encodeLiteral(text) : encodeURIComponent(text)
     }

@@ -117,4 +117,24 @@ export function compress(node: TrieNode): void {
     compress(child)
   }
   for (const child of node.dynamic) compress(child)
+  if (statics.length >= INDEX_FROM) node.byChar = indexByChar(statics)
+}
+
+/** Nodes with at least this many static children get a first-char index. */
+const INDEX_FROM = 6
+
+function indexByChar(statics: readonly TrieNode[]): TrieNode[][] {
+  const byChar: TrieNode[][] = []
+  const add = (c: number, child: TrieNode): number => (byChar[c] ??= []).push(child)
+  for (const child of statics) {
+    const c = child.first
+    if (c === -1) {
+      // The empty label matches before a "/" (47) or at the end of the path (NaN → 128).
+      add(47, child)
+      add(128, child)
+    } else {
+      add(c < 128 ? c : 128, child)
+    }
+  }
+  return byChar
 }

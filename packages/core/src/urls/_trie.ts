@@ -43,6 +43,11 @@ export class TrieNode<E extends TrieTarget = TrieTarget> {
   endpoint: E | null = null
   /** First char code of a static label (`-1` for the empty label of a trailing slash). */
   first = -1
+  /**
+   * Static children by first char code (0–127; 128 holds the rest and the empty label), built
+   * by `compress()` for nodes with many static children, so a lookup skips most siblings.
+   */
+  byChar: (readonly TrieNode<E>[] | undefined)[] | null = null
   /** Converter of `SEGMENT`, `MIXED` and `TAIL` nodes. */
   conv: ConverterEntry | null = null
   /** Literal text before / after the converter of a `MIXED` node. */
@@ -116,6 +121,8 @@ export function convertAll(
   return true
 }
 
+const NONE: readonly never[] = []
+
 /** `path.startsWith(label, i)` for short labels, without the builtin call (hot path). */
 function sameText(path: string, i: number, label: string): boolean {
   for (let j = 1; j < label.length; j++) {
@@ -137,9 +144,11 @@ export function walk<E extends TrieTarget>(
   values: unknown[]
 ): E | null {
   const len = path.length
-  const statics = node.statics
+  let statics: readonly TrieNode<E>[] = node.statics
   if (statics.length !== 0) {
     const c = path.charCodeAt(i)
+    const byChar = node.byChar
+    if (byChar !== null) statics = byChar[c < 128 ? c : 128] ?? NONE
     for (let j = 0; j < statics.length; j++) {
       const child = statics[j] as TrieNode<E>
       const first = child.first
@@ -161,9 +170,9 @@ export function walk<E extends TrieTarget>(
   }
   const dynamic = node.dynamic
   if (dynamic.length === 0) return null
-  let e = i
-  while (e < len && path.charCodeAt(e) !== 47) e++
-  const last = e === len
+  let e = path.indexOf('/', i)
+  const last = e === -1
+  if (last) e = len
   let seg: string | undefined
   for (let j = 0; j < dynamic.length; j++) {
     const child = dynamic[j] as TrieNode<E>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { setCodeGeneration } from './_codegen'
 import { paramsFactory } from './_params'
 
 describe('paramsFactory', () => {
@@ -14,7 +15,9 @@ describe('paramsFactory', () => {
 
   it('gives the same result without code generation (Workers)', () => {
     const generated = paramsFactory(names)(values)
-    const looped = paramsFactory(names, false)(values)
+    setCodeGeneration(false)
+    const looped = paramsFactory(names)(values)
+    setCodeGeneration(true)
     expect(looped).toEqual(generated)
     expect(Object.keys(looped)).toEqual(Object.keys(generated))
   })

@@ -8,6 +8,9 @@
  *   appear in the URL conf, with backtracking; a converter whose `toValue` throws declines.
  *   Django tries whole patterns in declaration order instead, so a route that this order would
  *   make unreachable is reported at startup (`ERR_SHADOWED_ROUTE`) rather than silently dead.
+ * - The trie is compiled to JavaScript at startup (`_trie-compile.ts`, like rou3's compiler and
+ *   find-my-way's params builder); where code generation is disallowed (Workers) the same trie is
+ *   interpreted by `walk()`, with identical results.
  * - Several `path()`s with one pattern and disjoint methods form one {@link Endpoint}.
  * - Duplicate routes and names are startup errors too.
  */
@@ -19,8 +22,9 @@ import { buildEndpoints, describeRoute, type EndpointImpl } from './_endpoints'
 import { flatten, type ScopedHandler } from './_flatten'
 import { ReverseTable } from './_reverse'
 import { shadowOf } from './_shadow'
-import { TrieNode, walk } from './_trie'
+import { TrieNode } from './_trie'
 import { compress, insert } from './_trie-build'
+import { compileMatcher, type Matcher } from './_trie-compile'
 import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './types'
 
 /** Re-exported for `app.ts`, which takes the URL conf as `readonly UrlEntry[]`. */
@@ -88,7 +92,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   readonly #reverse = new ReverseTable()
   readonly #routes: readonly CompiledRoute[]
   readonly #handlers: readonly ScopedHandler[]
-  #dynamic = false
+  readonly #match: Matcher<EndpointImpl> | null = null
 
   /**
    * @param urlpatterns The root URL conf (`path()`/`include()` entries).
@@ -114,7 +118,6 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
         this.#static.set(`/${build.parsed.source}`, endpoint)
         continue
       }
-      this.#dynamic = true
       insert(this.#root, build.parsed.segments, build.steps).endpoint = endpoint
       while (this.#values.length < endpoint.names.length) this.#values.push(undefined)
     }
@@ -128,6 +131,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
       }
     }
     compress(this.#root)
+    if (this.#values.length > 0) this.#match = compileMatcher(this.#root)
   }
 
   /**
@@ -141,9 +145,10 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   match(path: string, target: { params: Params }): Endpoint | null {
     const hit = this.#static.get(path)
     if (hit !== undefined) return hit
-    if (!this.#dynamic || path.charCodeAt(0) !== 47) return null
+    const matcher = this.#match
+    if (matcher === null || path.charCodeAt(0) !== 47) return null
     const values = this.#values
-    const endpoint = walk(this.#root, path, 1, 0, values)
+    const endpoint = matcher(path, values)
     if (endpoint === null) return null
     target.params = endpoint.params(values)
     return endpoint
