@@ -122,6 +122,13 @@ function lastInFlight(req: IncomingMessage): boolean {
   return ((req.socket as TrackedSocket | null)?.[kInflight] ?? 1) <= 1
 }
 
+/** Whether the request declares a body at all (RFC 9112 §6.3: Transfer-Encoding or a length > 0). */
+function hasBody(req: IncomingMessage): boolean {
+  const h = req.headers
+  const length = h['content-length']
+  return h['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
 /** Whether the request body is still (partly) on the wire, and whether it is cheap to drop. */
 function unreadBody(req: IncomingMessage, request: CycleRequest): Leftover {
   if (req.complete) return NONE
@@ -166,7 +173,9 @@ export function release(
   const socket = req.socket as (Socket & TrackedSocket) | null
   if (socket === null) return
   // Body bytes still to come: if this response closes the connection, linger rather than reset.
-  if (!req.complete) lingerOnClose(req, socket, leftover === CLOSE)
+  // A request without a body (most GETs) has nothing to linger over; checking the framing
+  // headers first keeps the common path from touching the socket at all.
+  if (!req.complete && hasBody(req)) lingerOnClose(req, socket, leftover === CLOSE)
   if (!ctx.closing) {
     settle(socket)
     return
