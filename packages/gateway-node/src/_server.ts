@@ -94,6 +94,7 @@ export function createNodeServer(
     // HTTP/1.1 connections on this server go through node's http machinery, which reads these.
     Object.assign(server, { maxHeaderSize, keepAliveTimeout: timeouts.keepAlive })
     server.setTimeout(timeouts.request)
+    server.on('checkContinue', listener as never)
     return { server, secure: true, http2: true }
   }
   if (options.https) {
@@ -101,11 +102,12 @@ export function createNodeServer(
       { ...common, ...options.https },
       listener as http.RequestListener
     )
+    // Without a 'checkContinue' listener node answers `100 Continue` to every such request
+    // before the app has seen it; the request's body reader sends it instead (see NodeRequest).
+    server.on('checkContinue', listener as http.RequestListener)
     return { server, secure: true, http2: false }
   }
-  return {
-    server: http.createServer(common, listener as http.RequestListener),
-    secure: false,
-    http2: false,
-  }
+  const server = http.createServer(common, listener as http.RequestListener)
+  server.on('checkContinue', listener as http.RequestListener)
+  return { server, secure: false, http2: false }
 }

@@ -176,4 +176,34 @@ describe('request bodies', () => {
     )
     expect(alive.text).toBe('alive')
   })
+
+  it('Expect: 100-continue: 100 only when the body is read; a body over the limit is refused first', async () => {
+    const server = await start(routesApp({ '/up': echoBytes, '/no': () => text('no', 401) }), {
+      bodyLimit: 1000,
+    })
+    const ok = await RawClient.connect(server.port)
+    ok.write('POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n')
+    expect((await ok.response()).status).toBe(100)
+    ok.write('hello')
+    const res = await ok.response()
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.text)).toEqual({ size: 5 })
+    ok.destroy()
+
+    const big = await RawClient.connect(server.port)
+    big.write(
+      'POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n'
+    )
+    const refused = await big.response()
+    expect(refused.status).toBe(413)
+    expect(refused.header('connection')).toBe('close')
+    big.destroy()
+
+    const unread = await RawClient.connect(server.port)
+    unread.write(
+      'POST /no HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n'
+    )
+    expect((await unread.response()).status).toBe(401)
+    unread.destroy()
+  })
 })

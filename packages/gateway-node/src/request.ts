@@ -111,6 +111,13 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
   protected openBody(): RawBody | null {
     const req = this.raw
     const h = req.headers
+    // `Expect: 100-continue` is answered only now, when the app really reads the body: a request
+    // refused first (401, or 413 on its declared length against the route's limit) never gets
+    // the client to send it (RFC 9110 §10.1.1). `serve()` routes 'checkContinue' here.
+    const expect = h['expect']
+    if (expect !== undefined && expect.toLowerCase() === '100-continue' && !this.res.headersSent) {
+      this.res.writeContinue()
+    }
     const length = h['content-length']
     if (length === undefined) {
       if (h['transfer-encoding'] !== undefined) return readBody(req)
