@@ -110,13 +110,11 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
     const allowed = options.allowedHosts ?? ['*']
     this.#allowed = allowed.includes('*') ? null : allowed.map((h) => h.toLowerCase())
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-    const appendSlash = options.appendSlash ?? true
-    this.resolver = new Resolver<U>(options.urls, { appendSlash })
+    this.resolver = new Resolver<U>(options.urls, { appendSlash: options.appendSlash ?? true })
     const exceptionListeners = this.#listeners.requestException
     this.#pipeline = new Pipeline(this.#layers, {
       resolver: this.resolver,
       debug: options.debug === true,
-      appendSlash,
       errorHandler: options.errorHandler,
       trace: this.#trace,
       wrap: this.#trace ? traceLayer : undefined,

@@ -85,9 +85,9 @@ type Chain = readonly Layer[]
 
 /** What the pipeline needs from the app. */
 export interface PipelineOptions {
+  /** The compiled URL conf; it also knows the APPEND_SLASH setting. */
   resolver: Resolver
   debug: boolean
-  appendSlash: boolean
   errorHandler: ErrorHandler | undefined
   onException: ((request: CycleRequest, error: unknown) => void) | undefined
   /** Record resolution and the view on `request.trace`. */
@@ -233,17 +233,14 @@ export class Pipeline {
     const last = this.#n - 1
     const m = req.method
     // APPEND_SLASH: only safe methods are redirected; a POST body would be lost on redirect.
-    if (this.#o.appendSlash && (m === 'GET' || m === 'HEAD')) {
-      const path = req.path
-      if (!path.endsWith('/') && this.#o.resolver.match(path + '/', { params: {} }) !== null) {
-        const raw = req.rawPath
-        const search = req.search
-        // `//host/` would be a protocol-relative URL (an open redirect): escape the second
-        // slash like Django's escape_leading_slashes, which names the same resource.
-        const path2 = raw.startsWith('//') ? '/%2F' + raw.slice(2) : raw
-        const safe = path2 + '/' + (search ? `?${search}` : '')
-        return this.#outward(req, redirect(safe, 301), this.layers, last, floor)
-      }
+    if ((m === 'GET' || m === 'HEAD') && this.#o.resolver.hasTrailingSlashMatch(req.path)) {
+      const raw = req.rawPath
+      const search = req.search
+      // `//host/` would be a protocol-relative URL (an open redirect): escape the second
+      // slash like Django's escape_leading_slashes, which names the same resource.
+      const path = raw.startsWith('//') ? '/%2F' + raw.slice(2) : raw
+      const location = path + '/' + (search ? `?${search}` : '')
+      return this.#outward(req, redirect(location, 301), this.layers, last, floor)
     }
     return this.#fail(req, new NotFound(`No route matches ${req.path}.`), this.layers, last, last, floor)
   }

@@ -1,31 +1,12 @@
 import http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { json, stream, text, type CycleRequest } from '@cycle/core'
+import { text } from '@cycle/core'
+import { who } from './__fixtures__/who-app'
 import { closeAll, rawRequest, routesApp, start, until } from './__fixtures__/net'
 import { DEFAULTS, type ServerHandle } from './options'
-import type { NodeRequest } from './request'
 import { serve } from './serve'
 
 afterEach(closeAll)
-
-const who = routesApp({
-  '/who': (r: CycleRequest) =>
-    json({
-      protocol: r.protocol,
-      version: (r as NodeRequest).raw.httpVersion,
-      host: r.host,
-      path: r.path,
-    })
-      .setCookie('a', '1')
-      .setCookie('b', '2'),
-  '/stream': () =>
-    stream(
-      (async function* () {
-        yield 'x'
-        yield 'y'
-      })()
-    ),
-})
 
 describe('serve()', () => {
   it('listens on 127.0.0.1 and reports url, address and port', async () => {

@@ -2,31 +2,12 @@ import http from 'node:http'
 import http2 from 'node:http2'
 import https from 'node:https'
 import { afterEach, describe, expect, it } from 'vitest'
-import { json, stream, text, type CycleRequest } from '@cycle/core'
+import { stream, text, type CycleRequest } from '@cycle/core'
+import { who } from './__fixtures__/who-app'
 import { closeAll, deferred, routesApp, start } from './__fixtures__/net'
 import { cert, key } from './__fixtures__/tls'
-import type { NodeRequest } from './request'
 
 afterEach(closeAll)
-
-const who = routesApp({
-  '/who': (r: CycleRequest) =>
-    json({
-      protocol: r.protocol,
-      version: (r as NodeRequest).raw.httpVersion,
-      host: r.host,
-      path: r.path,
-    })
-      .setCookie('a', '1')
-      .setCookie('b', '2'),
-  '/stream': () =>
-    stream(
-      (async function* () {
-        yield 'x'
-        yield 'y'
-      })()
-    ),
-})
 
 function httpsGet(
   url: string
