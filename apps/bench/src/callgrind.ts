@@ -3,7 +3,7 @@
  * The primary figure: user-space instructions per request, counted by callgrind.
  *
  * The server runs under `valgrind --tool=callgrind --instr-atstart=no` (nothing is counted while
- * node starts and the JIT warms up). Per route: `callgrind_control -z` (zero), `-i on`, exactly
+ * node starts and the JIT warms up on interleaved traffic, see `warmUp()`). Per route: `callgrind_control -z` (zero), `-i on`, exactly
  * `requests` keep-alive requests, `-i off`, `-d` (dump); the dump's `totals:` line divided by
  * the request count is the figure. Kernel work (loopback TCP) is invisible to valgrind and the
  * same for every server. All of node's threads count (JIT compiler and GC helpers included).
@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { sendRequests } from './client'
+import { sendRequests, warmUp } from './client'
 import { ROUTES, type ServerSpec } from './servers'
 import { startServer } from './spawn'
 
@@ -79,7 +79,7 @@ export async function measure(spec: ServerSpec, o: CallgrindOptions): Promise<In
     timeout: 180_000,
   })
   try {
-    for (const route of ROUTES) await sendRequests(server.port, route, o.warmup, o.connections)
+    await warmUp(server.port, ROUTES, o.warmup)
     const out: InstrPerRoute = {}
     for (const route of ROUTES) {
       // A short second warm-up: the route measured last must not be colder than the first.

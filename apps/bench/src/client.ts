@@ -71,3 +71,34 @@ export async function sendRequests(
     agent.destroy()
   }
 }
+
+/**
+ * The JIT warm-up: `countEach` requests per probe, the probes interleaved (r1, r2, r3, r1, …), on
+ * a fresh keep-alive connection every `perConnection` requests. Interleaving is what a live server
+ * sees, and it lets every server's JIT settle on code that serves all routes before anything is
+ * counted; several connections do the same for per-socket state. Warming one route after another
+ * on a single connection instead leaves deoptimisation and recompilation (node's stream code
+ * deoptimises on the first new socket, a framework's on the first new route) to happen inside
+ * whichever measurement comes first.
+ */
+export async function warmUp(
+  port: number,
+  probes: readonly Probe[],
+  countEach: number,
+  perConnection = 500,
+  timeout = 120_000
+): Promise<void> {
+  const total = countEach * probes.length
+  for (let sent = 0; sent < total; ) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      for (let i = 0; i < perConnection && sent < total; i++, sent++) {
+        const probe = probes[sent % probes.length] as Probe
+        const answer = await fetchOnce(port, probe, agent, timeout)
+        if (answer.status >= 300) throw new Error(`${probe.path} answered ${answer.status}`)
+      }
+    } finally {
+      agent.destroy()
+    }
+  }
+}

@@ -122,8 +122,15 @@ export function viewResponse(v: unknown, route: CompiledRoute): CycleResponse {
       `The view for "${route.qualifiedName ?? route.pattern}" didn't return a response. Did you forget to return?`
     )
   }
-  if (CycleResponse.isCycleResponse(v)) return v
-  if (v instanceof Response) return CycleResponse.fromResponse(v)
+  // Plain data (an object or array literal) is the common case: one prototype check settles it,
+  // before the brand lookup and the `Response` global (a lazy getter on node).
+  if (typeof v === 'object' && v !== null) {
+    const proto: unknown = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
+      if (CycleResponse.isCycleResponse(v)) return v
+      if (v instanceof Response) return CycleResponse.fromResponse(v)
+    }
+  }
   const res = new CycleResponse(null)
   res.body = undefined
   res.headers._map['content-type'] = 'application/json; charset=utf-8'
@@ -192,7 +199,7 @@ export class Pipeline {
     if (this.#o.trace) record(req, 'resolve', ep === null ? '' : ep.pattern, t0, ep === null ? 'miss' : 'match')
     if (ep === null) return this.#miss(req, floor)
     const method = req.method
-    let route = ep.byMethod[method]
+    let route = method === 'GET' ? ep.get : ep.byMethod[method]
     if (route === undefined) {
       if (method === 'HEAD') route = ep.byMethod['GET']
       route ??= ep.any

@@ -190,6 +190,12 @@ const TEXT_TYPE = 'text/plain; charset=utf-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
 
 function withType(init: ResponseInit | number | undefined, type: string): CycleResponse {
+  if (init === undefined) {
+    // The common case (`text('hi')`): a fresh map has no content-type to keep.
+    const fresh = new CycleResponse(null)
+    fresh.headers._map['content-type'] = type
+    return fresh
+  }
   const res =
     typeof init === 'number'
       ? new CycleResponse(null, { status: init })

@@ -4,6 +4,7 @@
  * oversized header section (431), a timeout (408), anything malformed (400). The answer is a real
  * problem+json response written to the socket, then the connection is closed.
  */
+import { Buffer } from 'node:buffer'
 import type { Duplex } from 'node:stream'
 import { STATUS_TEXT } from '@cycle/core'
 

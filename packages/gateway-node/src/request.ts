@@ -82,7 +82,9 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
       const host = this.#forwardedInfo().host
       if (host !== undefined) return host
     }
-    return this.header('host') ?? ''
+    // A named load (the app reads this on every request); header() handles HTTP/2's :authority.
+    const host = this.raw.headers.host
+    return host !== undefined ? host : (this.header('host') ?? '')
   }
 
   get protocol(): 'http' | 'https' {

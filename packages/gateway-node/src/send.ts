@@ -5,6 +5,8 @@
  * `Content-Length`; HEAD, 204 and 304 get no body. Streams go through `pipeStream()` with
  * backpressure. A synchronous response is written synchronously: nothing is awaited.
  */
+// Imported, not the global: node's global `Buffer` is a lazy accessor, a getter call per use.
+import { Buffer } from 'node:buffer'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import {

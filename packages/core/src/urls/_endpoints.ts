@@ -78,6 +78,7 @@ function toEndpoint(parsed: ParsedPattern, routes: readonly CompiledRoute[]): En
     pattern: (routes[0] as CompiledRoute).pattern,
     byMethod,
     any,
+    get: byMethod['GET'] ?? any,
     allow: any === undefined ? [...methods].sort() : STANDARD_METHODS,
     names,
     params: paramsFactory(names),

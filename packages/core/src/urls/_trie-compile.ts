@@ -139,6 +139,8 @@ class Emitter {
 
   /** The test that accepts `raw` for a converter and stores its value in `v[k]`. */
   #accept(conv: ConverterEntry, raw: string, k: number): string {
+    // `int`: one call tests and converts (a failed segment leaves -1, which nothing reads).
+    if (conv.parse !== null) return `(v[${k}] = ${this.ref(conv.parse)}(${raw})) >= 0`
     const test = conv.test === null ? `${raw}.length !== 0` : `${this.ref(conv.test)}(${raw})`
     const value = conv.identity
       ? `((v[${k}] = ${raw}), true)`

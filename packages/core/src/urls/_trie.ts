@@ -90,6 +90,13 @@ export function hasPath(seg: readonly PatternPart[]): boolean {
 
 /** Converts one raw value into `values[k]`; `false` when the converter declines. */
 export function convert(conv: ConverterEntry, raw: string, values: unknown[], k: number): boolean {
+  const parse = conv.parse
+  if (parse !== null) {
+    const value = parse(raw)
+    if (value < 0) return false
+    values[k] = value
+    return true
+  }
   if (conv.identity) {
     values[k] = raw
     return true

@@ -39,6 +39,11 @@ export interface ConverterEntry {
   readonly groups: number
   /** `toValue` returns its input unchanged, so the matcher can skip calling it. */
   readonly identity: boolean
+  /**
+   * Test and conversion in one pass, for converters whose values are non-negative numbers
+   * (`int`): the value, or -1 when the segment does not match. `null` for the others.
+   */
+  readonly parse: ((raw: string) => number) | null
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -54,6 +59,28 @@ function scalar(value: unknown, converter: string): string {
 
 function identity(raw: string): string {
   return raw
+}
+
+/**
+ * `[0-9]+` as a safe integer, or -1: the `int` converter's test and `toValue` in one loop, with
+ * no string-to-number call. Up to 15 digits the running value is exact; longer segments take the
+ * general path (`Number()`, then the safe-integer check).
+ */
+function parseDigits(s: string): number {
+  const n = s.length
+  if (n === 0) return -1
+  if (n > 15) {
+    if (!isDigits(s)) return -1
+    const value = Number(s)
+    return Number.isSafeInteger(value) ? value : -1
+  }
+  let value = 0
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    value = value * 10 + c
+  }
+  return value
 }
 
 function isDigits(s: string): boolean {
@@ -157,7 +184,8 @@ function add(
   name: string,
   converter: Converter,
   test: ((value: string) => boolean) | null | undefined,
-  isIdentity: boolean
+  isIdentity: boolean,
+  parse: ((raw: string) => number) | null = null
 ): void {
   let full: RegExp
   try {
@@ -175,11 +203,12 @@ function add(
     test: test === undefined ? (value) => full.test(value) : test,
     groups: countGroups(full),
     identity: isIdentity,
+    parse,
   })
 }
 
 add('str', strConverter as Converter, null, true)
-add('int', intConverter as Converter, isDigits, false)
+add('int', intConverter as Converter, isDigits, false, parseDigits)
 add('slug', slugConverter as Converter, isSlug, true)
 add('uuid', uuidConverter as Converter, isUuid, true)
 add('path', pathConverter as Converter, null, true)

@@ -95,6 +95,20 @@ for (const generated of [true, false]) {
 
       it('declines int values past the safe integer range', () => {
         expect(m('/notes/99999999999999999999/')).toBeNull()
+        expect(m('/notes/9007199254740992/')).toBeNull()
+        expect(m('/notes/9007199254740991/')).toEqual([
+          'notes/<int:id>/',
+          { id: Number.MAX_SAFE_INTEGER },
+        ])
+      })
+
+      it('reads int values of every length exactly, leading zeros included', () => {
+        expect(m('/notes/007/')).toEqual(['notes/<int:id>/', { id: 7 }])
+        expect(m('/notes/0/')).toEqual(['notes/<int:id>/', { id: 0 }])
+        expect(m('/notes/999999999999999/')).toEqual(['notes/<int:id>/', { id: 999999999999999 }])
+        expect(m('/notes/1234567890123456/')).toEqual(['notes/<int:id>/', { id: 1234567890123456 }])
+        expect(m('/notes/12a/')).toBeNull()
+        expect(m('/notes/1234567890123456a/')).toBeNull()
       })
     })
 

@@ -50,6 +50,8 @@ export interface Endpoint {
   readonly byMethod: Readonly<Record<string, CompiledRoute>>
   /** The route answering every method, if any (then `byMethod` is empty). */
   readonly any: CompiledRoute | undefined
+  /** The route answering GET (`byMethod.GET`, else `any`): the common case without a hash lookup. */
+  readonly get: CompiledRoute | undefined
   /** Sorted methods for the `Allow` header: declared ones, HEAD with GET, and OPTIONS. */
   readonly allow: readonly string[]
 }
@@ -87,6 +89,11 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   /** Whether APPEND_SLASH redirects are on. */
   readonly appendSlash: boolean
   readonly #static = new Map<string, EndpointImpl>()
+  /**
+   * 1 at the lengths (< 256) some static path has: a path of another length skips the `Map`,
+   * whose lookup would first hash the whole (freshly parsed, so never hashed) request path.
+   */
+  readonly #staticLength = new Uint8Array(256)
   readonly #root = new TrieNode<EndpointImpl>(0, '', [])
   readonly #values: unknown[] = []
   readonly #reverse = new ReverseTable()
@@ -115,7 +122,9 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     for (const build of builds) {
       const endpoint = build.endpoint
       if (build.parsed.params.length === 0) {
-        this.#static.set(`/${build.parsed.source}`, endpoint)
+        const path = `/${build.parsed.source}`
+        this.#static.set(path, endpoint)
+        if (path.length < 256) this.#staticLength[path.length] = 1
         continue
       }
       insert(this.#root, build.parsed.segments, build.steps).endpoint = endpoint
@@ -143,8 +152,11 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
    * @returns The endpoint, or `null` when nothing matches.
    */
   match(path: string, target: { params: Params }): Endpoint | null {
-    const hit = this.#static.get(path)
-    if (hit !== undefined) return hit
+    const n = path.length
+    if (n > 255 || this.#staticLength[n] === 1) {
+      const hit = this.#static.get(path)
+      if (hit !== undefined) return hit
+    }
     const matcher = this.#match
     if (matcher === null || path.charCodeAt(0) !== 47) return null
     const values = this.#values
