@@ -54,7 +54,7 @@ export function totalsOf(file: string): number {
   return Number(m[1])
 }
 
-function newestDump(dir: string, base: string): string {
+export function newestDump(dir: string, base: string): string {
   // Dumps are numbered `<base>.1`, `<base>.2`, …: the highest number is the latest.
   let best = -1
   for (const f of readdirSync(dir)) {

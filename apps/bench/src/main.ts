@@ -12,6 +12,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { buildAll, inprocBundle, OUT, ROOT } from './build'
 import { measure, valgrindVersion } from './callgrind'
+import { countHandler } from './fetch-instr'
+import { FETCH_HANDLERS } from './inproc/_fetch-names'
 import { runLoad } from './load'
 import { machineInfo, PEERS, versionOf } from './machine'
 import { bytesPerRequest, growth } from './memory'
@@ -40,8 +42,10 @@ const servers = SERVERS.filter(
 const settings = quick
   ? {
       // Under valgrind, V8 needs thousands of requests per route before TurboFan has compiled the
-      // hot path; with fewer, compile work lands in the counted window (seen as r1 > r3).
+      // hot path; with fewer, compile work lands in the counted window. The warm-up is
+      // interleaved over the routes and spread over connections (see `warmUp()`).
       callgrind: { repeats: 1, warmup: 6000, requests: 5000, connections: 1, jobs: 2 },
+      fetchInstr: { repeats: 1, warmup: 2000, requests: 3000, jobs: 2 },
       load: { rounds: 1, duration: 1, connections: 10 },
       memory: {
         warmup: 2000,
@@ -51,7 +55,8 @@ const settings = quick
       },
     }
   : {
-      callgrind: { repeats: 3, warmup: 15000, requests: 10000, connections: 1, jobs: 2 },
+      callgrind: { repeats: 3, warmup: 8000, requests: 8000, connections: 1, jobs: 2 },
+      fetchInstr: { repeats: 3, warmup: 3000, requests: 5000, jobs: 2 },
       load: { rounds: 3, duration: 4, connections: 10 },
       memory: {
         warmup: 5000,
@@ -108,6 +113,7 @@ const results: Results = {
   instr: {},
   load: null,
   fetch: null,
+  fetchInstr: {},
   router: null,
   bytesPerRequest: {},
   growth: null,
@@ -151,6 +157,23 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
 await step('fetch', async () => {
   log('in-process fetch handlers')
   results.fetch = (await inproc('fetch')) as Results['fetch']
+  if (results.valgrind === null) return
+  const f = settings.fetchInstr
+  const dir = join(OUT, 'callgrind-fetch')
+  rmSync(dir, { recursive: true, force: true })
+  const tasks = Array.from({ length: f.repeats }, (_, rep) =>
+    FETCH_HANDLERS.map((name) => async () => {
+      const r = await countHandler(name, { ...f, dir, tag: `r${rep + 1}` })
+      for (const [route, v] of Object.entries(r))
+        ((results.fetchInstr[name] ??= {})[route] ??= []).push(v)
+      log(
+        `fetch callgrind ${name} #${rep + 1}: ${Object.values(r)
+          .map((v) => Math.round(v))
+          .join(' / ')} instr/req`
+      )
+    })
+  ).flat()
+  await pool(tasks, f.jobs)
 })
 await step('router', async () => {
   log('routers')

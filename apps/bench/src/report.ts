@@ -21,6 +21,8 @@ export interface Results {
   instr: Record<string, Record<string, number[]>>
   load: LoadResult | null
   fetch: Record<string, Record<string, { avg: number; p50: number }>> | null
+  /** In-process fetch handlers, instructions per request: handler → route → one value per repeat. */
+  fetchInstr: Record<string, Record<string, number[]>>
   router: {
     routes: number
     results: Record<string, Record<string, { avg: number; p50: number }>>
@@ -70,13 +72,23 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
           : `Cycle ${k(cycle)} vs best peer ${label(best.id)} ${k(best.v)}`,
     })
   }
+  const fi = r.fetchInstr ?? {}
+  if (fi['cycle'] !== undefined && fi['hono'] !== undefined) {
+    const routes = ROUTES.map((route) => route.id)
+    const at = (name: string, id: string): number => median(fi[name]?.[id] ?? [])
+    out.push({
+      target: "fetch handler cheaper than Hono's app.fetch, instr/req (every route)",
+      holds: routes.every((id) => at('cycle', id) < at('hono', id)),
+      detail: routes.map((id) => `${id}: ${k(at('cycle', id))} vs ${k(at('hono', id))}`).join(', '),
+    })
+  }
   if (r.fetch !== null) {
     const routes = ROUTES.map((route) => route.id)
     const worse = routes.filter(
       (id) => (r.fetch?.['cycle']?.[id]?.p50 ?? Infinity) >= (r.fetch?.['hono']?.[id]?.p50 ?? 0)
     )
     out.push({
-      target: "fetch handler cheaper than Hono's app.fetch (every route)",
+      target: "fetch handler cheaper than Hono's app.fetch, ns (every route)",
       holds: worse.length === 0,
       detail: routes
         .map(
@@ -168,6 +180,29 @@ export function renderReport(r: Results): string {
       push(
         `| ${s.label} | ${cells.join(' | ')} | ${mib(r.load.rssAfter[s.id] ?? NaN)} (${mib(r.load.rssIdle[s.id] ?? NaN)}) |`
       )
+    }
+    push('')
+  }
+  const fetchInstr = r.fetchInstr ?? {}
+  if (Object.keys(fetchInstr).length > 0) {
+    const reps = Math.max(
+      0,
+      ...Object.values(fetchInstr).flatMap((routes) => Object.values(routes).map((v) => v.length))
+    )
+    push(
+      '## In-process fetch handlers (callgrind)',
+      '',
+      `Instructions per request, median of ${reps} run(s) (spread in brackets), including \`new Request()\` and reading the body; every handler in its own process, after an interleaved warm-up. Lower is better.`,
+      '',
+      `| handler | ${ROUTES.map((rt) => rt.label).join(' | ')} |`,
+      `|---|${ROUTES.map(() => '---:').join('|')}|`
+    )
+    for (const [name, row] of Object.entries(fetchInstr)) {
+      const cells = ROUTES.map((rt) => {
+        const v = row[rt.id] ?? []
+        return `${k(median(v))} (${pct(spread(v))})`
+      })
+      push(`| ${name === 'cycle' ? 'Cycle `toFetchHandler(app)`' : name} | ${cells.join(' | ')} |`)
     }
     push('')
   }

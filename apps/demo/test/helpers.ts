@@ -47,7 +47,7 @@ export class Client {
   token: string | null = null
   constructor(
     readonly base: string,
-    readonly fetcher: (request: Request) => Promise<Response> = (r) => fetch(r)
+    readonly fetcher: (request: Request) => Response | Promise<Response> = (r) => fetch(r)
   ) {}
 
   async send(method: string, path: string, options: SendOptions = {}): Promise<Answer> {

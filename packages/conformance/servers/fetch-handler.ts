@@ -11,4 +11,4 @@ export const handler: (
   request: Request,
   env?: unknown,
   ctx?: ConformanceExecutionContext
-) => Promise<Response> = toFetchHandler(createFixtureApp())
+) => Response | Promise<Response> = toFetchHandler(createFixtureApp())

@@ -7,7 +7,7 @@ import { handler } from './fetch-handler'
 
 /** The Worker: workerd calls `fetch(request, env, ctx)` for each request on the socket. */
 const worker: {
-  fetch(request: Request, env: unknown, ctx: ConformanceExecutionContext): Promise<Response>
+  fetch(request: Request, env: unknown, ctx: ConformanceExecutionContext): Response | Promise<Response>
 } = {
   fetch: (request, env, ctx) => handler(request, env, ctx),
 }

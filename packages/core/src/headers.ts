@@ -151,6 +151,14 @@ export class HeaderMap implements Iterable<[string, string]> {
     return h
   }
 
+  /** Every field as `[name, value]` pairs, one pair per `Set-Cookie` (a `HeadersInit`). */
+  toPairs(): [string, string][] {
+    const out: [string, string][] = []
+    for (const k in this._map) out.push([k, this._map[k] as string])
+    if (this._cookies) for (const c of this._cookies) out.push(['set-cookie', c])
+    return out
+  }
+
   /** A plain object copy; `set-cookie` is an array when present. */
   toJSON(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = { ...this._map }

@@ -30,6 +30,7 @@ export {
   serializeData,
   iterableToStream,
   JSON_TYPE,
+  TEXT_TYPE,
   PROBLEM_TYPE,
 } from './response'
 export type { BodyInit, ResponseInit, CookieOptions, ProblemDetails } from './response'

@@ -85,6 +85,19 @@ describe('WebRequest', () => {
     expect(r.host).toBe('localhost')
     expect(r.url).toBe('http://localhost//evil.com/x?y=1')
   })
+  it('splits the URL into host and target, query and fragment included', () => {
+    const cases: [string, string, string, boolean][] = [
+      ['http://a.test', 'a.test', '/', false],
+      ['http://a.test/x/y?q=1#frag', 'a.test', '/x/y?q=1', false],
+      ['https://a.test:8443?q=1', 'a.test:8443', '/?q=1', true],
+      ['http://[::1]:8080/p', '[::1]:8080', '/p', false],
+      ['https://a.test/', 'a.test', '/', true],
+    ]
+    for (const [url, host, target, secure] of cases) {
+      const r = new WebRequest({ url, method: 'GET', headers: new Headers() } as unknown as Request)
+      expect([r.host, r.target, r.secure]).toEqual([host, target, secure])
+    }
+  })
   it('knows https and passes env and waitUntil through', () => {
     const waited: Promise<unknown>[] = []
     const r = new WebRequest(new Request('https://a.test:8443/'), {

@@ -58,7 +58,7 @@ describe('response helpers', () => {
   })
 
   it('text, html, redirect, noContent, problem', async () => {
-    expect(text('hi').headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(text('hi').headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(html('<b>').headers.get('content-type')).toBe('text/html; charset=utf-8')
     const r = redirect('/next', 303)
     expect([r.status, r.headers.get('location')]).toEqual([303, '/next'])

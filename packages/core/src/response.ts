@@ -111,8 +111,23 @@ export class CycleResponse {
       } else if (body instanceof ReadableStream) out = body
       else out = iterableToStream(body)
     }
-    return new Response(out, { status, headers: this.headers.toHeaders() })
+    // The field map itself is a valid HeadersInit record: the Response validates it once, where
+    // building a Headers first would validate every field twice. Cookies need the pairs form.
+    const h = this.headers
+    // `text()`'s answer needs no header work at all: a string body gets exactly this type.
+    if (typeof out === 'string' && h._cookies === undefined && onlyTextType(h._map)) {
+      return new Response(out, { status })
+    }
+    const headers = h._cookies === undefined ? h._map : h.toPairs()
+    return new Response(out, { status, headers })
   }
+}
+
+/** Whether the only field is `content-type: text/plain;charset=UTF-8`. */
+function onlyTextType(map: Record<string, string>): boolean {
+  let n = 0
+  for (const k in map) if (++n > 1 || k !== 'content-type') return false
+  return n === 1 && map['content-type'] === TEXT_TYPE
 }
 
 /** Serializes pending data as JSON, stores it as the body and returns it. */
@@ -186,7 +201,11 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 
 /** `application/json` with charset. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
-const TEXT_TYPE = 'text/plain; charset=utf-8'
+/**
+ * `text/plain` with charset, spelt the way the Fetch standard spells the type it gives a string
+ * body (`new Response('hi')`): a fetch gateway can then leave the header to the runtime.
+ */
+export const TEXT_TYPE = 'text/plain;charset=UTF-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
 
 function withType(init: ResponseInit | number | undefined, type: string): CycleResponse {

@@ -31,20 +31,31 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
 
   constructor(request: Request, init?: WebRequestInit) {
     const url = request.url
-    const schemeEnd = url.indexOf('://')
-    const authorityStart = schemeEnd + 3
-    let pathStart = url.indexOf('/', authorityStart)
-    const queryStart = url.indexOf('?', authorityStart)
-    if (queryStart !== -1 && (pathStart === -1 || queryStart < pathStart)) pathStart = queryStart
-    const hash = url.indexOf('#', authorityStart)
-    const end = hash === -1 ? url.length : hash
-    let target = pathStart === -1 ? '/' : url.slice(pathStart, end)
+    // One pass over the authority finds where the path (or query, or fragment) starts.
+    const authorityStart =
+      url.charCodeAt(4) === 58 /* http: */
+        ? 7
+        : url.charCodeAt(5) === 58 /* https: */
+          ? 8
+          : url.indexOf('://') + 3
+    const n = url.length
+    let pathStart = n
+    for (let i = authorityStart; i < n; i++) {
+      const c = url.charCodeAt(i)
+      if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) {
+        pathStart = i
+        break
+      }
+    }
+    const hash = pathStart === n ? -1 : url.indexOf('#', pathStart)
+    const end = hash === -1 ? n : hash
+    let target = pathStart >= end ? '/' : url.slice(pathStart, end)
     if (target.charCodeAt(0) === 63 /* ? */) target = '/' + target
     super(request.method, target)
     this.raw = request
     this.#init = init
-    this.#protocol = url.charCodeAt(schemeEnd - 1) === 115 /* s */ ? 'https' : 'http'
-    this.#host = url.slice(authorityStart, pathStart === -1 ? end : pathStart)
+    this.#protocol = url.charCodeAt(authorityStart - 4) === 115 /* s */ ? 'https' : 'http'
+    this.#host = url.slice(authorityStart, pathStart)
     if (init?.env !== undefined) this.env = init.env
   }
 
@@ -60,6 +71,11 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
 
   override get host(): string {
     return this.raw.headers.get('host') ?? this.#host
+  }
+
+  /** The authority of the request URL (`example.com:8080`), empty when it has none. */
+  protected get urlHost(): string {
+    return this.#host
   }
 
   get protocol(): 'http' | 'https' {

@@ -49,11 +49,49 @@ describe('toFetchHandler: platform extras', () => {
     expect(getRemoteAddress).toHaveBeenCalledWith(request, { server: 1 }, ctx)
   })
 
-  it('falls back to the URL authority when the request has no Host header', async () => {
+  it('takes the host from the URL authority, which runtimes build from Host', async () => {
     const app = createApp({ urls: [path('', () => text('ok'))], allowedHosts: ['example.com'] })
     const h = toFetchHandler(app)
     expect((await h(new Request('http://example.com/'))).status).toBe(200)
     expect((await h(new Request('http://evil.test/'))).status).toBe(400)
+    // A Host field that disagrees with the URL does not move the check.
+    const spoofed = new Request('http://evil.test/', { headers: { host: 'example.com' } })
+    expect((await h(spoofed)).status).toBe(400)
+  })
+})
+
+describe('toFetchHandler: synchronous answers', () => {
+  it('returns the Response itself when every hook and the view are synchronous', () => {
+    const app = createApp({ urls: [path('', () => text('now'))] })
+    const answer = toFetchHandler(app)(new Request('http://localhost/'))
+    expect(answer).toBeInstanceOf(Response)
+    expect((answer as Response).status).toBe(200)
+    expect((answer as Response).headers.get('content-type')).toBe('text/plain;charset=UTF-8')
+  })
+
+  it('returns a promise when the view is asynchronous', async () => {
+    const app = createApp({ urls: [path('', async () => text('later'))] })
+    const answer = toFetchHandler(app)(new Request('http://localhost/'))
+    expect(answer).toBeInstanceOf(Promise)
+    expect(await (await answer).text()).toBe('later')
+  })
+
+  it('keeps every header and each Set-Cookie apart', async () => {
+    const app = createApp({
+      urls: [
+        path('', () => {
+          const res = text('c')
+          res.headers.set('x-one', '1')
+          res.setCookie('a', '1')
+          res.setCookie('b', '2')
+          return res
+        }),
+      ],
+    })
+    const res = await toFetchHandler(app)(new Request('http://localhost/'))
+    expect(res.headers.get('x-one')).toBe('1')
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    expect(res.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
   })
 })
 
@@ -264,6 +302,18 @@ describe('toFetchHandler: errors', () => {
     bad.status = 99 // WHATWG Response refuses statuses below 200
     const res = await toFetchHandler({ handle: () => bad })(new Request('http://localhost/'))
     expect(res.status).toBe(500)
+  })
+
+  it('answers 500, never rejects, when an asynchronous answer cannot be converted', async () => {
+    const bad = new CycleResponse('x')
+    bad.status = 99
+    const onError = vi.fn()
+    const answer = toFetchHandler({ handle: () => Promise.resolve(bad) }, { onError })(
+      new Request('http://localhost/')
+    )
+    expect(answer).toBeInstanceOf(Promise)
+    expect((await answer).status).toBe(500)
+    expect(onError).toHaveBeenCalledOnce()
   })
 
   it('refuses bad options at once', () => {

@@ -50,12 +50,16 @@ export interface FetchHandlerOptions<Env = unknown> {
   onError?: (error: unknown, request: Request) => void
 }
 
-/** A fetch handler: `export default { fetch }` on Workers, `Deno.serve(fetch)`, `Bun.serve({ fetch })`. */
+/**
+ * A fetch handler: `export default { fetch }` on Workers, `Deno.serve(fetch)`, `Bun.serve({ fetch })`.
+ * It answers synchronously when the app did (every hook and the view synchronous), else with a
+ * promise, which every runtime accepts; `await` works on both.
+ */
 export type FetchHandler<Env = unknown> = (
   request: Request,
   env?: Env,
   ctx?: ExecutionContext
-) => Promise<Response>
+) => Response | Promise<Response>
 
 const INTERNAL_ERROR = JSON.stringify({
   type: 'about:blank',
@@ -86,13 +90,14 @@ function bad(message: string): never {
 }
 
 /**
- * Turns a Cycle app into a fetch handler. The returned promise never rejects: every failure is
- * an `application/problem+json` response (the app's own, or a bare 500 if something outside the
- * cycle breaks). HEAD responses carry no body.
+ * Turns a Cycle app into a fetch handler. It never throws and its promise never rejects: every
+ * failure is an `application/problem+json` response (the app's own, or a bare 500 if something
+ * outside the cycle breaks). A synchronous app answer comes back synchronously, as Hono's
+ * `app.fetch` does. HEAD responses carry no body.
  *
  * @param app the app from `createApp()`
  * @param options body limit, shutdown signal, proxy trust, remote address, error hook
- * @returns `(request, env?, ctx?) => Promise<Response>`
+ * @returns `(request, env?, ctx?) => Response | Promise<Response>`
  * @throws ImproperlyConfigured (`ERR_BAD_OPTION`) on a bad app or option, at once
  * @example
  * ```ts
@@ -114,7 +119,21 @@ export function toFetchHandler<Env = unknown>(
   const getRemoteAddress = options.getRemoteAddress
   const onError = options.onError
 
-  return async function fetchHandler(request: Request, env?: Env, ctx?: ExecutionContext) {
+  const failed = (error: unknown, request: Request): Response => {
+    if (onError !== undefined) {
+      try {
+        onError(error, request)
+      } catch {
+        // A broken error hook must not turn a 500 into a rejected promise.
+      }
+    }
+    return new Response(request.method === 'HEAD' ? null : INTERNAL_ERROR, {
+      status: 500,
+      headers: { 'content-type': PROBLEM_TYPE },
+    })
+  }
+
+  return function fetchHandler(request: Request, env?: Env, ctx?: ExecutionContext) {
     try {
       const init: WebRequestInit = { env, signal: shutdown }
       // Workers' waitUntil throws "Illegal invocation" when called detached from ctx.
@@ -126,20 +145,17 @@ export function toFetchHandler<Env = unknown>(
       }
       const req = new FetchRequest(request, init, trustProxy)
       if (bodyLimit !== DEFAULT_BODY_LIMIT) req.bodyLimit = bodyLimit
-      const response = await app.handle(req)
-      return response.toResponse(request.method === 'HEAD')
-    } catch (error) {
-      if (onError !== undefined) {
-        try {
-          onError(error, request)
-        } catch {
-          // A broken error hook must not turn a 500 into a rejected promise.
-        }
+      const out = app.handle(req)
+      const head = req.method === 'HEAD'
+      // A synchronous answer is returned as is: no promise, no microtask hops.
+      if (typeof (out as Partial<PromiseLike<unknown>>).then !== 'function') {
+        return (out as CycleResponse).toResponse(head)
       }
-      return new Response(request.method === 'HEAD' ? null : INTERNAL_ERROR, {
-        status: 500,
-        headers: { 'content-type': PROBLEM_TYPE },
-      })
+      return Promise.resolve(out)
+        .then((response) => response.toResponse(head))
+        .catch((error: unknown) => failed(error, request))
+    } catch (error) {
+      return failed(error, request)
     }
   }
 }

@@ -33,8 +33,17 @@ export class FetchRequest extends WebRequest {
     return this.raw.headers.get(name)
   }
 
+  /**
+   * The URL's authority: Workers, Deno, Bun and node adapters build the request URL from the Host
+   * header, so it is the Host, without a header lookup per request. Behind a trusted proxy, the
+   * forwarded host wins.
+   */
   override get host(): string {
-    return this.#proxy()?.host ?? super.host
+    if (this.#trustProxy) {
+      const forwarded = this.#proxy()?.host
+      if (forwarded !== undefined) return forwarded
+    }
+    return this.urlHost
   }
 
   override get protocol(): 'http' | 'https' {

@@ -12,7 +12,7 @@ export type FetchLike = (
   request: Request,
   env?: unknown,
   ctx?: { waitUntil(promise: Promise<unknown>): void }
-) => Promise<Response>
+) => Response | Promise<Response>
 
 /** A running bridge server. */
 export interface NodeFetchServer {

@@ -77,7 +77,7 @@ describe('content negotiation', () => {
 
   it('plain text as indented key: value lines', async () => {
     const res = await get(app, '/nested/', 'text/plain')
-    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(res.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(await res.text()).toBe(
       [
         'data:',
@@ -110,7 +110,7 @@ describe('content negotiation', () => {
   it('errors negotiate too: problem+json, HTML left to core, text', async () => {
     const textRes = await get(app, '/missing/', 'text/plain')
     expect(textRes.status).toBe(404)
-    expect(textRes.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(textRes.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(await textRes.text()).toContain('title: Not Found\nstatus: 404\n')
     const jsonRes = await get(app, '/missing/', 'application/json')
     expect(jsonRes.headers.get('content-type')).toBe('application/problem+json')

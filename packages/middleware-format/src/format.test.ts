@@ -145,7 +145,7 @@ describe('bodies that are not pending are left alone', () => {
   const app = appWith()
 
   it.each([
-    ['/text/', 'text/plain; charset=utf-8', 'plain body'],
+    ['/text/', 'text/plain;charset=UTF-8', 'plain body'],
     ['/page/', 'text/html; charset=utf-8', '<p>hi</p>'],
     ['/stream/', 'application/octet-stream', 'ab'],
     ['/web/', 'text/plain', 'from fetch'],

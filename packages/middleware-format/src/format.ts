@@ -14,6 +14,7 @@ import {
   NotAcceptable,
   PROBLEM_TYPE,
   STATUS_TEXT,
+  TEXT_TYPE,
   type CycleRequest,
   type HookMiddleware,
   type ProblemDetails,
@@ -27,7 +28,6 @@ import { renderHtml, renderText } from './render'
 import { stringifyPlain, toPlain, type PlainValue } from './serialize'
 
 const HTML_TYPE = 'text/html; charset=utf-8'
-const TEXT_TYPE = 'text/plain; charset=utf-8'
 
 // Offers carry `charset=utf-8` so `Accept: text/html;charset=utf-8` matches them.
 const OFFERS: Record<Representation, readonly string[]> = {

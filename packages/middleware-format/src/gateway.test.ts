@@ -124,7 +124,7 @@ describe('through @cycle/gateway-node', () => {
   it('pretty-prints on ?pretty and leaves raw routes alone', async () => {
     expect(await (await call('/notes/?pretty')).text()).toContain('\n  "data": [\n')
     const rawRes = await call('/raw.txt', { headers: { accept: 'application/json' } })
-    expect(rawRes.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(rawRes.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(await rawRes.text()).toBe('raw text')
   })
 

@@ -26,7 +26,7 @@ const ctx = (event: H3Event): Ctx => event.context as Ctx
 export function buildH3App(): H3 {
   const app = new H3()
   app.get('/', (event) => {
-    event.res.headers.set('content-type', 'text/plain; charset=utf-8')
+    event.res.headers.set('content-type', 'text/plain;charset=UTF-8')
     return HELLO
   })
   app.get('/users/:id', (event) => userOf(Number(event.context.params?.['id'])))

@@ -16,7 +16,7 @@ import {
   userOf,
 } from './_shared'
 
-const TEXT = 'text/plain; charset=utf-8'
+const TEXT = 'text/plain;charset=UTF-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 const server = createServer((req, res) => {

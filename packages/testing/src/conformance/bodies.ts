@@ -48,7 +48,7 @@ export const bodyScenarios: Scenario[] = [
       const res = await fetch(at(base, '/echo/text'), {
         method: 'POST',
         body: sent,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
       })
       await assertStatus(res, 200, 'POST /echo/text')
       assertEqual(await res.text(), sent, 'POST /echo/text body')
