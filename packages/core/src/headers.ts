@@ -17,11 +17,29 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // Field values may not contain CR, LF or NUL (RFC 9110 §5.5): refusing them stops header injection.
 const BAD_VALUE = /[\r\n\0]/
 
+/**
+ * Checked names and their lower-case form. Header names are nearly always literals in the code,
+ * so a few dozen entries cover an app, and a hit (the literal's hash is cached) is cheaper than
+ * the token regex plus `toLowerCase()` on every `set()`. Bounded: names built from input cannot
+ * grow it without limit.
+ */
+const NAMES = new Map<string, string>()
+const NAMES_MAX = 512
+
 function checkName(name: string): string {
+  const known = NAMES.get(name)
+  if (known !== undefined) return known
   if (!TOKEN.test(name)) {
     throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid header name ${JSON.stringify(name)}.`)
   }
-  return name.toLowerCase()
+  const lower = name.toLowerCase()
+  if (NAMES.size < NAMES_MAX) NAMES.set(name, lower)
+  return lower
+}
+
+/** `name` in lower case (a checked name from the cache, else `toLowerCase()`). */
+function lowerName(name: string): string {
+  return NAMES.get(name) ?? name.toLowerCase()
 }
 
 function checkValue(name: string, value: string): string {
@@ -83,7 +101,7 @@ export class HeaderMap implements Iterable<[string, string]> {
 
   /** The value of `name`, or `null`. Several `Set-Cookie` values are joined with `, `. */
   get(name: string): string | null {
-    const key = name.toLowerCase()
+    const key = lowerName(name)
     if (key === 'set-cookie') return this._cookies ? this._cookies.join(', ') : null
     return this._map[key] ?? null
   }
@@ -111,13 +129,13 @@ export class HeaderMap implements Iterable<[string, string]> {
 
   /** Whether `name` is set. */
   has(name: string): boolean {
-    const key = name.toLowerCase()
+    const key = lowerName(name)
     return key === 'set-cookie' ? this._cookies !== undefined : key in this._map
   }
 
   /** Removes `name`. */
   delete(name: string): this {
-    const key = name.toLowerCase()
+    const key = lowerName(name)
     if (key === 'set-cookie') this._cookies = undefined
     else delete this._map[key]
     return this

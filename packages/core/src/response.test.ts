@@ -26,6 +26,26 @@ describe('HeaderMap', () => {
     expect(() => h.set('location', '/x\r\nset-cookie: evil=1')).toThrow(/CR, LF or NUL/)
     expect(() => h.set('bad name', 'v')).toThrow(/Invalid header name/)
     expect(() => redirect('/a\nb')).toThrow(/header injection/)
+    for (const name of ['', 'a:b', 'x y', 'caf\u00e9', 'a\tb', '(x)', 'a/b', 'a\u0100']) {
+      expect(() => h.set(name, 'v'), JSON.stringify(name)).toThrow(/Invalid header name/)
+    }
+    for (const value of ['a\rb', 'a\nb', 'a\0b', '\r', 'x\n']) {
+      expect(() => h.append('x-v', value), JSON.stringify(value)).toThrow(/CR, LF or NUL/)
+    }
+    // Tabs, obs-text and every other byte a field value may carry are kept.
+    h.set('x-ok', 'a\tb \u00ff ~')
+    expect(h.get('x-ok')).toBe('a\tb \u00ff ~')
+  })
+
+  it('lower-cases names once, whatever case they are set or read in', () => {
+    const h = new HeaderMap()
+    h.set('X-Request-ID', '1')
+    h.append("x-Token!#$%&'*+-.^_`|~9", '2')
+    expect(h._map).toEqual({ 'x-request-id': '1', "x-token!#$%&'*+-.^_`|~9": '2' })
+    expect(h.get('x-REQUEST-id')).toBe('1')
+    expect(h.has('X-REQUEST-ID')).toBe(true)
+    h.delete('X-Request-Id')
+    expect(h.has('x-request-id')).toBe(false)
   })
 
   it('cannot be used to pollute prototypes', () => {
