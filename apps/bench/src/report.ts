@@ -147,7 +147,7 @@ export function renderReport(r: Results): string {
   push(
     '## Instructions per request (callgrind, primary figure)',
     '',
-    `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server.`,
+    `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the three routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
     '',
     `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
     `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`

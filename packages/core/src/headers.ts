@@ -25,6 +25,24 @@ const BAD_VALUE = /[\r\n\0]/
  */
 const NAMES = new Map<string, string>()
 const NAMES_MAX = 512
+for (const name of [
+  'allow',
+  'cache-control',
+  'content-disposition',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'etag',
+  'last-modified',
+  'location',
+  'retry-after',
+  'server-timing',
+  'set-cookie',
+  'vary',
+  'www-authenticate',
+]) {
+  NAMES.set(name, name)
+}
 
 function checkName(name: string): string {
   const known = NAMES.get(name)

@@ -103,10 +103,18 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'
 }
 
+/** The global `Response`, looked up once: on node it is a lazy getter, a call per read. */
+let WebResponse: typeof Response | null | undefined
+
+function isWebResponse(v: object): v is Response {
+  if (WebResponse === undefined) WebResponse = typeof Response === 'function' ? Response : null
+  return WebResponse !== null && v instanceof WebResponse
+}
+
 /** Turns a hook's return value into a response (or throws a clear error). */
 function toResponse(v: unknown, who: string): CycleResponse {
   if (v instanceof CycleResponse || CycleResponse.isCycleResponse(v)) return v
-  if (v instanceof Response) return CycleResponse.fromResponse(v)
+  if (typeof v === 'object' && v !== null && isWebResponse(v)) return CycleResponse.fromResponse(v)
   throw new ImproperlyConfigured(
     'ERR_MIDDLEWARE_RETURNED_NOTHING',
     `${who} returned ${v === null ? 'null' : typeof v}; hooks must return a response (CycleResponse or Response) or nothing.`
@@ -122,14 +130,9 @@ export function viewResponse(v: unknown, route: CompiledRoute): CycleResponse {
       `The view for "${route.qualifiedName ?? route.pattern}" didn't return a response. Did you forget to return?`
     )
   }
-  // Plain data (an object or array literal) is the common case: one prototype check settles it,
-  // before the brand lookup and the `Response` global (a lazy getter on node).
   if (typeof v === 'object' && v !== null) {
-    const proto: unknown = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
-      if (CycleResponse.isCycleResponse(v)) return v
-      if (v instanceof Response) return CycleResponse.fromResponse(v)
-    }
+    if (CycleResponse.isCycleResponse(v)) return v
+    if (isWebResponse(v)) return CycleResponse.fromResponse(v)
   }
   const res = new CycleResponse(null)
   res.body = undefined

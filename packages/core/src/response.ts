@@ -135,7 +135,8 @@ export function serializeData(res: CycleResponse): string {
   const text = res.data === undefined ? 'null' : JSON.stringify(res.data)
   // JSON.stringify returns undefined for functions/symbols at the top level.
   res.body = text === undefined ? 'null' : text
-  if (!res.headers.has('content-type')) res.headers.set('content-type', JSON_TYPE)
+  const map = res.headers._map
+  if (map['content-type'] === undefined) map['content-type'] = JSON_TYPE
   return res.body as string
 }
 
