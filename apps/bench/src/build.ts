@@ -11,8 +11,8 @@ import { build, type Plugin } from 'esbuild'
 
 /** `apps/bench`. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** Where bundles go (gitignored). */
-export const OUT = join(ROOT, '.out')
+/** Where bundles go (gitignored; `BENCH_OUT` moves them, e.g. to profile while a run is going). */
+export const OUT = process.env['BENCH_OUT'] ?? join(ROOT, '.out')
 
 const externalNpm: Plugin = {
   name: 'external-npm',

@@ -56,6 +56,19 @@ for (const generated of [true, false]) {
         expect(m('/')).toEqual(['', {}])
       })
 
+      it('finds static routes however many share a path length', () => {
+        // 3 routes of one length are compared one by one, 12 of another go through the Map.
+        const few = ['ab/', 'cd/', 'ef/']
+        const many = Array.from({ length: 12 }, (_, i) => `x${String(i).padStart(2, '0')}/`)
+        const resolver = new Resolver([...few, ...many].map((p) => path(p, v)))
+        for (const p of [...few, ...many]) {
+          expect(resolver.match(`/${p}`, { params: {} })?.pattern).toBe(p)
+        }
+        for (const miss of ['/ab', '/zz/', '/x12/', '/x0/', '/ab/c', '']) {
+          expect(resolver.match(miss, { params: {} })).toBeNull()
+        }
+      })
+
       it('is exact about trailing slashes and empty segments', () => {
         expect(m('/notes')).toBeNull()
         expect(m('/notes//')).toBeNull()

@@ -74,6 +74,15 @@ export interface ResolverOptions {
   appendSlash?: boolean
 }
 
+/** Static routes of one path length, compared one by one. */
+interface StaticBucket {
+  readonly paths: string[]
+  readonly endpoints: EndpointImpl[]
+}
+
+/** Above this many static routes of one length, the `Map` is used for that length. */
+const BUCKET_MAX = 6
+
 /**
  * Compiles a URL conf and resolves paths against it.
  *
@@ -88,12 +97,15 @@ export interface ResolverOptions {
 export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry[]> {
   /** Whether APPEND_SLASH redirects are on. */
   readonly appendSlash: boolean
+  /** Fully static paths (`/api/me`) → endpoint. */
   readonly #static = new Map<string, EndpointImpl>()
   /**
-   * 1 at the lengths (< 256) some static path has: a path of another length skips the `Map`,
-   * whose lookup would first hash the whole (freshly parsed, so never hashed) request path.
+   * The same static routes by path length: for lengths with a few routes, the candidates are
+   * compared directly, which costs less than hashing the freshly parsed request path for the
+   * `Map`; a path of a length no static route has skips both. `null` marks a crowded length,
+   * looked up in the `Map`.
    */
-  readonly #staticLength = new Uint8Array(256)
+  readonly #staticByLength: (StaticBucket | null | undefined)[] = []
   readonly #root = new TrieNode<EndpointImpl>(0, '', [])
   readonly #values: unknown[] = []
   readonly #reverse = new ReverseTable()
@@ -124,7 +136,15 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
       if (build.parsed.params.length === 0) {
         const path = `/${build.parsed.source}`
         this.#static.set(path, endpoint)
-        if (path.length < 256) this.#staticLength[path.length] = 1
+        const byLength = this.#staticByLength
+        while (byLength.length <= path.length) byLength.push(undefined)
+        const bucket = byLength[path.length]
+        if (bucket === undefined) byLength[path.length] = { paths: [path], endpoints: [endpoint] }
+        else if (bucket !== null) {
+          bucket.paths.push(path)
+          bucket.endpoints.push(endpoint)
+          if (bucket.paths.length > BUCKET_MAX) byLength[path.length] = null
+        }
         continue
       }
       insert(this.#root, build.parsed.segments, build.steps).endpoint = endpoint
@@ -153,9 +173,17 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
    */
   match(path: string, target: { params: Params }): Endpoint | null {
     const n = path.length
-    if (n > 255 || this.#staticLength[n] === 1) {
-      const hit = this.#static.get(path)
-      if (hit !== undefined) return hit
+    if (n < this.#staticByLength.length) {
+      const bucket = this.#staticByLength[n]
+      if (bucket === null) {
+        const hit = this.#static.get(path)
+        if (hit !== undefined) return hit
+      } else if (bucket !== undefined) {
+        const paths = bucket.paths
+        for (let i = 0; i < paths.length; i++) {
+          if (paths[i] === path) return bucket.endpoints[i] as EndpointImpl
+        }
+      }
     }
     const matcher = this.#match
     if (matcher === null || path.charCodeAt(0) !== 47) return null
