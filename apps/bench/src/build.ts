@@ -11,7 +11,10 @@ import { build, type Plugin } from 'esbuild'
 
 /** `apps/bench`. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** Where bundles go (gitignored; `BENCH_OUT` moves them, e.g. to profile while a run is going). */
+/**
+ * Where bundles go (gitignored). `BENCH_OUT` moves them, e.g. to `.out-profile` to profile while
+ * a run is going; keep it inside `apps/bench` so the bundles still find `node_modules`.
+ */
 export const OUT = process.env['BENCH_OUT'] ?? join(ROOT, '.out')
 
 const externalNpm: Plugin = {

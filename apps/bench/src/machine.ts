@@ -2,6 +2,7 @@
  * @module
  * What the report says about the run: machine, node, valgrind and every peer's version.
  */
+import { execFileSync } from 'node:child_process'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { readFileSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -16,6 +17,8 @@ export interface MachineInfo {
   node: string
   v8: string
   loadAtStart: string
+  /** The commit measured (`git rev-parse --short HEAD`), `+dirty` with uncommitted changes. */
+  commit: string
 }
 
 /** Reads the machine facts now. */
@@ -30,6 +33,19 @@ export function machineInfo(): MachineInfo {
     loadAtStart: loadavg()
       .map((l) => l.toFixed(2))
       .join(' '),
+    commit: commitOf(),
+  }
+}
+
+function commitOf(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../../packages', 'src', 'package.json'], {
+      cwd: ROOT,
+    }).toString()
+    return dirty.trim() === '' ? head : `${head}+dirty`
+  } catch {
+    return 'unknown (no git)'
   }
 }
 
