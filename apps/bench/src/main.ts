@@ -44,8 +44,8 @@ const settings = quick
       // Under valgrind, V8 needs thousands of requests per route before TurboFan has compiled the
       // hot path; with fewer, compile work lands in the counted window. The warm-up is
       // interleaved over the routes and spread over connections (see `warmUp()`).
-      callgrind: { repeats: 1, warmup: 6000, requests: 5000, connections: 1, jobs: 2 },
-      fetchInstr: { repeats: 1, warmup: 2000, requests: 3000, jobs: 2 },
+      callgrind: { repeats: 1, warmup: 3000, requests: 3000, connections: 1, jobs: 2 },
+      fetchInstr: { repeats: 1, warmup: 1000, requests: 2000, jobs: 2 },
       load: { rounds: 1, duration: 1, connections: 10 },
       memory: {
         warmup: 2000,
