@@ -17,7 +17,7 @@ import { HttpError, MethodNotAllowed, NotFound } from './errors'
 import type { Middleware, HookMiddleware, OnionMiddleware, ErrorHandler } from './middleware'
 import { middlewareName } from './middleware'
 import type { CycleRequest } from './request'
-import { CycleResponse, redirect } from './response'
+import { CycleResponse, JSON_TYPE, redirect } from './response'
 import { responseForError } from './exception-response'
 import { record, traced } from './trace'
 
@@ -136,7 +136,7 @@ export function viewResponse(v: unknown, route: CompiledRoute): CycleResponse {
   }
   const res = new CycleResponse(null)
   res.body = undefined
-  res.headers._map['content-type'] = 'application/json; charset=utf-8'
+  res.headers._map['content-type'] = JSON_TYPE
   res.data = v
   return res
 }
