@@ -133,17 +133,27 @@ export function toFetchHandler<Env = unknown>(
     })
   }
 
+  const platformInit = (request: Request, env?: Env, ctx?: ExecutionContext): WebRequestInit => {
+    const init: WebRequestInit = { env, signal: shutdown }
+    // Workers' waitUntil throws "Illegal invocation" when called detached from ctx.
+    if (ctx !== undefined && typeof ctx.waitUntil === 'function') {
+      init.waitUntil = ctx.waitUntil.bind(ctx)
+    }
+    if (getRemoteAddress !== undefined) {
+      init.remoteAddress = getRemoteAddress(request, env as Env, ctx)
+    }
+    return init
+  }
+
   return function fetchHandler(request: Request, env?: Env, ctx?: ExecutionContext) {
     try {
-      const init: WebRequestInit = { env, signal: shutdown }
-      // Workers' waitUntil throws "Illegal invocation" when called detached from ctx.
-      if (ctx !== undefined && typeof ctx.waitUntil === 'function') {
-        init.waitUntil = ctx.waitUntil.bind(ctx)
-      }
-      if (getRemoteAddress !== undefined) {
-        init.remoteAddress = getRemoteAddress(request, env as Env, ctx)
-      }
-      const req = new FetchRequest(request, init, trustProxy)
+      // No platform extras (a bare in-process call): no init object to allocate.
+      const plain = env === undefined && ctx === undefined && shutdown === undefined
+      const req = new FetchRequest(
+        request,
+        plain && getRemoteAddress === undefined ? undefined : platformInit(request, env, ctx),
+        trustProxy
+      )
       if (bodyLimit !== DEFAULT_BODY_LIMIT) req.bodyLimit = bodyLimit
       const out = app.handle(req)
       const head = req.method === 'HEAD'

@@ -18,7 +18,7 @@ export class FetchRequest extends WebRequest {
   readonly #trustProxy: boolean
   #forwarded: ForwardedInfo | undefined
 
-  constructor(request: Request, init: WebRequestInit, trustProxy: boolean) {
+  constructor(request: Request, init: WebRequestInit | undefined, trustProxy: boolean) {
     super(request, init)
     this.#trustProxy = trustProxy
   }

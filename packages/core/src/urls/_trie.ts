@@ -110,6 +110,15 @@ export function convert(conv: ConverterEntry, raw: string, values: unknown[], k:
   }
 }
 
+/**
+ * Whether `conv` takes `raw` as one whole value, storing it in `values[k]`: the interpreter's
+ * twin of the generated matcher's test (a `parse` converter tests while it converts).
+ */
+function accept(conv: ConverterEntry, raw: string, values: unknown[], k: number): boolean {
+  if (conv.parse === null && conv.test !== null && !conv.test(raw)) return false
+  return convert(conv, raw, values, k)
+}
+
 /** Converts a regex node's captures into `values[k…]`; `false` when one declines. */
 export function convertAll(
   node: TrieNode,
@@ -188,10 +197,7 @@ export function walk<E extends TrieTarget>(
     if (kind === SEGMENT) {
       if (e === i) continue
       if (seg === undefined) seg = path.slice(i, e)
-      const conv = child.conv as ConverterEntry
-      if (conv.test !== null && !conv.test(seg)) continue
-      if (conv.identity) values[k] = seg
-      else if (!convert(conv, seg, values, k)) continue
+      if (!accept(child.conv as ConverterEntry, seg, values, k)) continue
     } else if (kind === MIXED) {
       const pre = child.pre
       const suf = child.suf
@@ -199,8 +205,7 @@ export function walk<E extends TrieTarget>(
       const to = e - suf.length
       if (to <= from || !path.startsWith(pre, i) || !path.endsWith(suf, e)) continue
       const raw = path.slice(from, to)
-      const conv = child.conv as ConverterEntry
-      if ((conv.test !== null && !conv.test(raw)) || !convert(conv, raw, values, k)) continue
+      if (!accept(child.conv as ConverterEntry, raw, values, k)) continue
     } else if (kind === MULTI) {
       seg ??= path.slice(i, e)
       const m = (child.regex as RegExp).exec(seg)

@@ -2,7 +2,8 @@
  * @module
  * The URL resolver (Django's `URLResolver`), compiled once at startup from the URL conf.
  *
- * - Fully static patterns sit in one `Map` keyed by the whole path: one lookup, no allocation.
+ * - Fully static patterns are grouped by path length and compared directly (a crowded length
+ *   falls back to a `Map` keyed by the whole path): no hashing of the request path, no allocation.
  * - Patterns with parameters sit in a segment trie. At each segment **static text always wins**
  *   over parameters (like find-my-way and rou3), then parameters are tried in the order they first
  *   appear in the URL conf, with backtracking; a converter whose `toValue` throws declines.
