@@ -22,6 +22,13 @@ export interface ServerSpec {
 export const SERVERS: readonly ServerSpec[] = [
   { id: 'node', label: 'node:http (hand-written)', entry: 'node-raw', packages: [] },
   { id: 'cycle', label: 'Cycle (gateway-node)', entry: 'cycle', packages: [] },
+  {
+    id: 'cycle-schema',
+    label: 'Cycle + response schemas',
+    entry: 'cycle',
+    env: { SCHEMAS: '1' },
+    packages: [],
+  },
   { id: 'fastify', label: 'Fastify', entry: 'fastify', packages: ['fastify'] },
   {
     id: 'fastify-schema',

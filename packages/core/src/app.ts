@@ -10,8 +10,9 @@ import type { ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline, toLayer, type Layer } from './pipeline'
 import { DEFAULT_BODY_LIMIT, type CycleRequest } from './request'
 import { CycleResponse, serializeData } from './response'
+import { ResponseShapeError } from './serializer'
 import { serverTiming, traceLayer } from './trace'
-import { Resolver, type UrlEntry } from './urls/resolver'
+import { Resolver, type CompiledRoute, type UrlEntry } from './urls/resolver'
 import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
@@ -251,11 +252,15 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
   #finish(request: CycleRequest, res: CycleResponse): CycleResponse {
     if (res.body === undefined) {
       try {
-        serializeData(res)
+        const route = request.route as CompiledRoute | null
+        serializeData(res, route?.serializers?.for(res.status))
       } catch (error) {
-        const err = new InternalServerError('The response data could not be serialized as JSON.', {
-          cause: error,
-        })
+        const err = new InternalServerError(
+          error instanceof ResponseShapeError
+            ? 'The response data does not match the route\'s response schema.'
+            : 'The response data could not be serialized as JSON.',
+          { cause: error }
+        )
         for (const fn of this.#listeners.requestException) safeCall(() => fn(request, err))
         const status = res.status
         res = responseForError(request, err, this.options.debug === true)

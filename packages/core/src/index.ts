@@ -34,6 +34,8 @@ export {
   PROBLEM_TYPE,
 } from './response'
 export type { BodyInit, ResponseInit, CookieOptions, ProblemDetails } from './response'
+export { compileSerializer, ResponseShapeError } from './serializer'
+export type { JsonSchema, JsonType, ResponseSchemas, Serializer } from './serializer'
 export { HeaderMap } from './headers'
 export type { HeadersInit } from './headers'
 export { parseCookies } from './cookies'

@@ -130,9 +130,18 @@ function onlyTextType(map: Record<string, string>): boolean {
   return n === 1 && map['content-type'] === TEXT_TYPE
 }
 
-/** Serializes pending data as JSON, stores it as the body and returns it. */
-export function serializeData(res: CycleResponse): string {
-  const text = res.data === undefined ? 'null' : JSON.stringify(res.data)
+/**
+ * Serializes pending data as JSON, stores it as the body and returns it.
+ * @param serializer A compiled response schema's serializer (see `compileSerializer`); default
+ *   `JSON.stringify`.
+ */
+export function serializeData(res: CycleResponse, serializer?: (value: unknown) => string): string {
+  const text =
+    serializer !== undefined
+      ? serializer(res.data)
+      : res.data === undefined
+      ? 'null'
+      : JSON.stringify(res.data)
   // JSON.stringify returns undefined for functions/symbols at the top level.
   res.body = text === undefined ? 'null' : text
   const map = res.headers._map

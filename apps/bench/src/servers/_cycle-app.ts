@@ -2,6 +2,8 @@
  * @module
  * The Cycle app (three routes; core hook middlewares written the way the docs show them, scoped
  * to the `api/` include). Served by gateway-node in `cycle.ts`, by gateway-fetch in the fetch bench.
+ * With `schemas`, routes 2 and 3 declare response schemas (compiled serializers instead of
+ * `JSON.stringify`), the same schemas as the Fastify variant's.
  */
 import {
   createApp,
@@ -12,6 +14,7 @@ import {
   Unauthorized,
   type App,
   type CycleRequest,
+  type JsonSchema,
 } from '@cycle/core'
 import {
   AUTHORIZATION,
@@ -53,15 +56,41 @@ const envelope = defineMiddleware({
   },
 })
 
-/** Builds the app. */
-export function buildCycleApp(): App {
+const user = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, name: { type: 'string' } },
+  required: ['id', 'name'],
+} as const satisfies JsonSchema
+
+const envelopeOfUser = {
+  type: 'object',
+  properties: {
+    data: user,
+    meta: { type: 'object', properties: { requestId: { type: 'string' } } },
+  },
+} as const satisfies JsonSchema
+
+/** Builds the app; `schemas` adds response schemas to routes 2 and 3. */
+export function buildCycleApp(o: { schemas?: boolean } = {}): App {
   return createApp({
     urls: [
       path('', () => text(HELLO)),
-      path('users/<int:id>', (req: CycleRequest<object, { id: number }>) => userOf(req.params.id)),
-      include('api/', [path('me', (req) => (req.state as { user: typeof USER }).user)], {
-        middleware: [requestId, bearer, envelope],
-      }),
+      path(
+        'users/<int:id>',
+        (req: CycleRequest<object, { id: number }>) => userOf(req.params.id),
+        o.schemas === true ? { response: { 200: user } } : {}
+      ),
+      include(
+        'api/',
+        [
+          path(
+            'me',
+            (req) => (req.state as { user: typeof USER }).user,
+            o.schemas === true ? { response: { 200: envelopeOfUser } } : {}
+          ),
+        ],
+        { middleware: [requestId, bearer, envelope] }
+      ),
     ],
   })
 }

@@ -73,6 +73,7 @@ function visit(entries: readonly UrlEntry[], scope: Scope, out: Flattened): void
             : [...scope.middleware, ...entry.middleware],
         errorHandlers: scope.errorHandlers,
         bodyLimit: entry.bodyLimit ?? scope.bodyLimit,
+        serializers: entry.serializers,
       })
       continue
     }

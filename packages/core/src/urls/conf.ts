@@ -12,6 +12,7 @@ import type { CycleRequest, Params } from '../request'
 import type { RequestState } from '../state'
 import { badOption, checkCommon, checkName, compileMethodViews, normalizeMethods } from './_options'
 import { parsePattern } from './pattern'
+import { ResponseSerializers, type ResponseSchemas } from '../serializer'
 import type { ParamsOf } from './types'
 
 /** A view function seeing state `S` and parameters `P`. */
@@ -49,6 +50,13 @@ export interface PathOptions<N extends string | undefined = string | undefined> 
   middleware?: readonly Middleware[]
   /** Body size limit in bytes for this route. */
   bodyLimit?: number
+  /**
+   * Response schemas by status (`{ 200: schema }`, `'2xx'`, `'default'`): pending `data` with a
+   * covered status is written by a serializer compiled from the schema instead of
+   * `JSON.stringify`. Only declared properties are written; data of the wrong shape is a 500.
+   * See `docs/response-schemas.md`.
+   */
+  response?: ResponseSchemas
 }
 
 /** Options of {@link include}. */
@@ -82,6 +90,8 @@ export interface PathEntry<
   readonly middleware: readonly Middleware[]
   /** Body size limit, if set. */
   readonly bodyLimit: number | undefined
+  /** Compiled response schemas, if any. */
+  readonly serializers: ResponseSerializers | undefined
 }
 
 /** A nested URL conf made by {@link include}. */
@@ -176,6 +186,8 @@ export function path<const P extends string, const N extends string | undefined 
     methods,
     middleware: opts.middleware ?? [],
     bodyLimit: opts.bodyLimit,
+    serializers:
+      opts.response === undefined ? undefined : new ResponseSerializers(opts.response, where),
   }
 }
 

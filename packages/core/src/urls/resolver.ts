@@ -19,6 +19,7 @@ import { ImproperlyConfigured } from '../codes'
 import { middlewareName, type ErrorHandler, type Middleware } from '../middleware'
 import type { CycleRequest, Params, RouteMatch } from '../request'
 import type { UrlEntry } from './conf'
+import type { ResponseSerializers } from '../serializer'
 import { buildEndpoints, describeRoute, type EndpointImpl } from './_endpoints'
 import { flatten, type ScopedHandler } from './_flatten'
 import { ReverseTable } from './_reverse'
@@ -41,6 +42,8 @@ export interface CompiledRoute extends RouteMatch {
   readonly errorHandlers: readonly ErrorHandler[]
   /** The path's body limit, else the nearest include's. */
   readonly bodyLimit: number | undefined
+  /** The path's compiled response schemas, if any. */
+  readonly serializers: ResponseSerializers | undefined
 }
 
 /** One distinct full pattern and the routes answering it, by method. */
