@@ -36,6 +36,20 @@ export const routingScenarios: Scenario[] = [
     },
   },
   {
+    id: 'routing.response-schema',
+    title: 'a response schema writes only the declared fields; data of the wrong shape is a 500',
+    async run(base) {
+      const res = await fetch(at(base, '/schema/7'))
+      await assertStatus(res, 200, 'GET /schema/7')
+      assertEqual(
+        await res.text(),
+        '{"id":7,"name":"User 7","tags":["a","b\\"c","caf\u00e9"]}',
+        'GET /schema/7 body (no "secret")'
+      )
+      await assertProblem(await fetch(at(base, '/schema/0')), 500, 'GET /schema/0 (name is a number)')
+    },
+  },
+  {
     id: 'routing.not-found',
     title: 'an unknown path is a 404 problem',
     async run(base) {
