@@ -17,6 +17,8 @@ export interface LoadOptions {
   /** Seconds per server, route and round. */
   duration: number
   connections: number
+  /** Warm-up per server and route, not recorded: a number of requests (default: `duration` seconds). */
+  warmupRequests?: number
 }
 
 /** One cell: medians over rounds. */
@@ -41,12 +43,17 @@ export function rssOf(pid: number): number {
   return m === null ? Number.NaN : Number(m[1]) * 1024
 }
 
-async function cannon(port: number, probe: Probe, seconds: number, connections: number) {
+async function cannon(
+  port: number,
+  probe: Probe,
+  length: { seconds: number } | { requests: number },
+  connections: number
+) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${probe.path}`,
     headers: { ...probe.headers },
     connections,
-    duration: seconds,
+    ...('seconds' in length ? { duration: length.seconds } : { amount: length.requests }),
     pipelining: 1,
   })
   if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
@@ -69,14 +76,15 @@ export async function runLoad(
     const rssIdle: Record<string, number> = {}
     for (const r of running) rssIdle[r.spec.id] = rssOf(r.pid)
     // Warm-up: one short run per server and route, not recorded.
+    const warm = o.warmupRequests === undefined ? { seconds: 1 } : { requests: o.warmupRequests }
     for (const r of running)
-      for (const route of ROUTES) await cannon(r.port, route, 1, o.connections)
+      for (const route of ROUTES) await cannon(r.port, route, warm, o.connections)
     const raw: Record<string, { rps: number; p99: number }[][]> = {}
     for (let round = 0; round < o.rounds; round++) {
       const order = running.map((_, i) => running[(i + round) % running.length] as Running)
       for (const r of order) {
         for (const route of ROUTES) {
-          const m = await cannon(r.port, route, o.duration, o.connections)
+          const m = await cannon(r.port, route, { seconds: o.duration }, o.connections)
           ;(
             (raw[r.spec.id] ??= ROUTES.map(() => []))[ROUTES.indexOf(route)] as {
               rps: number
