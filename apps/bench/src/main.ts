@@ -204,9 +204,11 @@ await step('callgrind', async () => {
   const dir = join(OUT, 'callgrind')
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
-  // Repeats outermost, so a slow phase of the machine spreads over every server alike.
+  // Repeats outermost, so a slow phase of the machine spreads over every server alike; within a
+  // repeat the heavy servers go first (see `ServerSpec.heavy`).
+  const order = [...servers.filter((s) => s.heavy === true), ...servers.filter((s) => s.heavy !== true)]
   const tasks = Array.from({ length: c.repeats }, (_, rep) =>
-    servers.map((spec) => async () => {
+    order.map((spec) => async () => {
       const r = await measure(spec, { ...c, dir, tag: `r${rep + 1}` })
       for (const [route, v] of Object.entries(r))
         ((results.instr[spec.id] ??= {})[route] ??= []).push(v)
