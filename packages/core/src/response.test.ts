@@ -104,6 +104,19 @@ describe('response helpers', () => {
     await reader.cancel()
   })
 
+  it('converts a plain text answer with and without a status', async () => {
+    for (const [r, status] of [
+      [text('hi'), 200],
+      [text('hi', 201), 201],
+      [text('hi', { status: 404 }), 404],
+    ] as const) {
+      const res = r.toResponse()
+      expect([res.status, res.statusText]).toEqual([status, ''])
+      expect([...res.headers]).toEqual([['content-type', 'text/plain;charset=UTF-8']])
+      expect(await res.text()).toBe('hi')
+    }
+  })
+
   it('drops bodies for HEAD, 204 and 304', async () => {
     expect(await text('x').toResponse(true).text()).toBe('')
     expect(new CycleResponse('x', { status: 304 }).toResponse().body).toBeNull()

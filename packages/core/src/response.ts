@@ -116,7 +116,9 @@ export class CycleResponse {
     const h = this.headers
     // `text()`'s answer needs no header work at all: a string body gets exactly this type.
     if (typeof out === 'string' && h._cookies === undefined && onlyTextType(h._map)) {
-      return new Response(out, { status })
+      // No init at all for a 200 (as `new Response('hi')`): the runtime's defaults are this
+      // answer, and undici converts a ResponseInit dictionary field by field.
+      return status === 200 ? new Response(out) : new Response(out, { status })
     }
     const headers = h._cookies === undefined ? h._map : h.toPairs()
     return new Response(out, { status, headers })
