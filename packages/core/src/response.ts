@@ -117,7 +117,7 @@ export class CycleResponse {
     // `text()`'s answer needs no header work at all: a string body gets exactly this type.
     if (typeof out === 'string' && h._cookies === undefined && onlyTextType(h._map)) {
       // No init at all for a 200 (as `new Response('hi')`): the runtime's defaults are this
-      // answer, and undici converts a ResponseInit dictionary field by field.
+      // answer. It saves one object literal, no more (undici defaults init to {} anyway).
       return status === 200 ? new Response(out) : new Response(out, { status })
     }
     const headers = h._cookies === undefined ? h._map : h.toPairs()
