@@ -29,6 +29,8 @@ export const VALGRIND_FLAGS = [
 export interface CallgrindOptions {
   /** Requests per route before counting (JIT warm-up). */
   warmup: number
+  /** Requests on the measuring connection right before each counted window (default `warmup / 4`). */
+  settle?: number
   /** Requests counted per route. */
   requests: number
   /** Keep-alive connections of the load client. */
@@ -83,7 +85,7 @@ export async function measure(spec: ServerSpec, o: CallgrindOptions): Promise<In
     const out: InstrPerRoute = {}
     for (const route of ROUTES) {
       // A short second warm-up: the route measured last must not be colder than the first.
-      await sendRequests(server.port, route, Math.ceil(o.warmup / 4), o.connections)
+      await sendRequests(server.port, route, o.settle ?? Math.ceil(o.warmup / 4), o.connections)
       await control(server.pid, '-z')
       await control(server.pid, '-i', 'on')
       await sendRequests(server.port, route, o.requests, o.connections)

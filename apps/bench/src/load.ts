@@ -72,7 +72,7 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const running: Running[] = []
   try {
-    for (const spec of servers) running.push(await startServer(spec))
+    running.push(...(await Promise.all(servers.map((spec) => startServer(spec)))))
     const rssIdle: Record<string, number> = {}
     for (const r of running) rssIdle[r.spec.id] = rssOf(r.pid)
     // Warm-up: one short run per server and route, not recorded.

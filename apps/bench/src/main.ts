@@ -47,14 +47,15 @@ const settings = quick
       // A shorter warm-up and fewer counted requests than the full run, the fetch handlers only
       // timed. With 1,500 counted requests one GC cycle in a window moved a cell by half
       // (Fastify with schemas read 94k): 3,000 amortise it.
-      callgrind: { repeats: 1, warmup: 5000, requests: 3000, connections: 1, jobs: 2 },
+      callgrind: { repeats: 1, warmup: 5000, settle: 500, requests: 3000, connections: 1, jobs: 2 },
       fetchInstr: { repeats: 0, warmup: 0, requests: 0, jobs: 2 },
       // 3,000 requests warm a server up in a fraction of the full run's one second per route.
-      load: { rounds: 1, duration: 1, connections: 10, warmupRequests: 3000 },
+      load: { rounds: 1, duration: 1, connections: 10, warmupRequests: 1000 },
       memory: {
         warmup: 2000,
         window: 1000,
-        checkpoints: [20_000, 100_000],
+        // Growth is a full-mode figure (100k and 1M requests); quick mode keeps bytes/request.
+        checkpoints: [],
         servers: ['node', 'cycle'],
       },
     }
@@ -190,7 +191,7 @@ await step('memory', async () => {
     log(`bytes/request ${spec.id}: ${Math.round(results.bytesPerRequest[spec.id] as number)}`)
   }
   const cycle = servers.find((s) => s.id === 'cycle')
-  if (cycle !== undefined) {
+  if (cycle !== undefined && m.checkpoints.length > 0) {
     results.growth = await growth(cycle, m.checkpoints, m.warmup)
     log(
       `growth: ${results.growth.map((p) => `${p.requests}: ${(p.sample.rss / 2 ** 20).toFixed(1)} MiB`).join(', ')}`
