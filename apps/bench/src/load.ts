@@ -17,7 +17,7 @@ export interface LoadOptions {
   /** Seconds per server, route and round. */
   duration: number
   connections: number
-  /** Warm-up per server and route, not recorded: a number of requests (default: `duration` seconds). */
+  /** Warm-up per server and route, not recorded: a number of requests, 0 for none (default: one second). */
   warmupRequests?: number
 }
 
@@ -77,8 +77,9 @@ export async function runLoad(
     for (const r of running) rssIdle[r.spec.id] = rssOf(r.pid)
     // Warm-up: one short run per server and route, not recorded.
     const warm = o.warmupRequests === undefined ? { seconds: 1 } : { requests: o.warmupRequests }
-    for (const r of running)
-      for (const route of ROUTES) await cannon(r.port, route, warm, o.connections)
+    if (!('requests' in warm && warm.requests === 0))
+      for (const r of running)
+        for (const route of ROUTES) await cannon(r.port, route, warm, o.connections)
     const raw: Record<string, { rps: number; p99: number }[][]> = {}
     for (let round = 0; round < o.rounds; round++) {
       const order = running.map((_, i) => running[(i + round) % running.length] as Running)
