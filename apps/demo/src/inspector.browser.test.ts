@@ -90,10 +90,19 @@ async function expectDrawingMatchesServer(id: string): Promise<string | null> {
   return count === 0 ? null : turned.getAttribute('data-name')
 }
 
-/** Clicks a button, waits for the answer in the response panel, returns its request id. */
+/**
+ * Clicks a button, waits for *its* answer in the response panel, returns its request id. Waiting
+ * for the status alone raced when two answers in a row had the same status (404 then 404): the
+ * panel still showed the previous one, and the test followed the wrong request.
+ */
 async function click(selector: string, status: number): Promise<string> {
+  const before = await page.getAttribute('#response', 'data-request-id')
   await page.click(selector)
-  await page.waitForSelector(`#response[data-status="${status}"]`)
+  // A selector, not a function: the page's CSP forbids evaluating strings.
+  const previous = before === null || before === '' ? '' : `:not([data-request-id="${before}"])`
+  await page.waitForSelector(
+    `#response[data-status="${status}"]:not([data-request-id=""])${previous}`
+  )
   return (await page.getAttribute('#response', 'data-request-id')) as string
 }
 
