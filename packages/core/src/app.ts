@@ -10,9 +10,9 @@ import type { ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline, toLayer, type Layer } from './pipeline'
 import { DEFAULT_BODY_LIMIT, type CycleRequest } from './request'
 import { CycleResponse, serializeData } from './response'
-import { ResponseShapeError } from './serializer'
+import { ResponseShapeError, serializerFor } from './serializer'
 import { serverTiming, traceLayer } from './trace'
-import { Resolver, type CompiledRoute, type UrlEntry } from './urls/resolver'
+import { Resolver, type UrlEntry } from './urls/resolver'
 import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
@@ -252,8 +252,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
   #finish(request: CycleRequest, res: CycleResponse): CycleResponse {
     if (res.body === undefined) {
       try {
-        const route = request.route as CompiledRoute | null
-        serializeData(res, route?.serializers?.for(res.status))
+        serializeData(res, serializerFor(request, res.status))
       } catch (error) {
         const err = new InternalServerError(
           error instanceof ResponseShapeError

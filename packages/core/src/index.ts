@@ -34,7 +34,7 @@ export {
   PROBLEM_TYPE,
 } from './response'
 export type { BodyInit, ResponseInit, CookieOptions, ProblemDetails } from './response'
-export { compileSerializer, ResponseShapeError } from './serializer'
+export { compileSerializer, serializerFor, ResponseShapeError } from './serializer'
 export type { JsonSchema, JsonType, ResponseSchemas, Serializer } from './serializer'
 export { HeaderMap } from './headers'
 export type { HeadersInit } from './headers'

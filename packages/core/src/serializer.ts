@@ -18,6 +18,7 @@
  * same output, same errors, slower.
  */
 import { ImproperlyConfigured } from './codes'
+import type { CycleRequest } from './request'
 import { generate } from './urls/_codegen'
 
 /** A JSON type name. `integer` is a number with no fractional part. */
@@ -617,4 +618,20 @@ export class ResponseSerializers {
   for(status: number): Serializer | undefined {
     return this.#exact[status] ?? this.#classes[(status / 100) | 0] ?? this.#fallback
   }
+}
+
+/**
+ * The serializer of the response schema that covers `status` on the route `request` resolved to,
+ * if any. The app uses it for pending data; a middleware that renders data itself (a format or
+ * envelope middleware) calls it so that the route's schema holds for its output too.
+ *
+ * @example
+ * ```ts
+ * const write = serializerFor(request, response.status)
+ * response.body = write === undefined ? JSON.stringify(doc) : write(doc)
+ * ```
+ */
+export function serializerFor(request: CycleRequest, status: number): Serializer | undefined {
+  const route = request.route as { serializers?: ResponseSerializers | undefined } | null
+  return route?.serializers?.for(status)
 }

@@ -15,6 +15,7 @@ import {
   PROBLEM_TYPE,
   STATUS_TEXT,
   TEXT_TYPE,
+  serializerFor,
   type CycleRequest,
   type HookMiddleware,
   type ProblemDetails,
@@ -121,10 +122,16 @@ export function format(options?: FormatOptions): HookMiddleware {
     request: CycleRequest,
     response: CycleResponse,
     kind: Representation,
-    doc: PlainValue,
-    problem: ProblemDetails | null
+    shaped: PlainValue,
+    problem: ProblemDetails | null,
+    useSchema = true
   ): CycleResponse => {
     const status = response.status
+    // The route's response schema holds for every representation: JSON is written by its
+    // serializer, HTML and text render the document projected on it (only declared fields).
+    const schema = useSchema ? serializerFor(request, status) : undefined
+    const compact = schema === undefined ? undefined : schema(shaped)
+    const doc = compact === undefined ? shaped : (JSON.parse(compact) as PlainValue)
     let body: string
     let type: string
     if (kind === 'html') {
@@ -135,7 +142,8 @@ export function format(options?: FormatOptions): HookMiddleware {
       body = renderText(doc)
       type = TEXT_TYPE
     } else {
-      body = stringifyPlain(doc, pretty(request) ? 2 : undefined)
+      const indent = pretty(request) ? 2 : undefined
+      body = compact !== undefined && indent === undefined ? compact : stringifyPlain(doc, indent)
       type = problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
     }
     response.body = body
@@ -173,7 +181,8 @@ export function format(options?: FormatOptions): HookMiddleware {
     res.headers.set('x-cycle-original-status', String(original.status))
     const problem = internalError()
     const doc = toPlain(o.errors === 'envelope' ? { error: problem, meta: {} } : problem)
-    return write(request, res, pick(failure, request.header('accept')) ?? 'json', doc, problem)
+    // Format's own 500 is not held to the route's schema: it replaces a response that failed.
+    return write(request, res, pick(failure, request.header('accept')) ?? 'json', doc, problem, false)
   }
 
   const shape = (request: CycleRequest, response: CycleResponse): CycleResponse => {
