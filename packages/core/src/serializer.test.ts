@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from './app'
 import { ImproperlyConfigured } from './codes'
-import { json } from './response'
-import { compileSerializer, ResponseShapeError, type JsonSchema, type JsonType } from './serializer'
+import { json, text } from './response'
+import {
+  compileSerializer,
+  ResponseShapeError,
+  serializerFor,
+  type JsonSchema,
+  type JsonType,
+} from './serializer'
 import { setCodeGeneration } from './urls/_codegen'
 import { include, path } from './urls/conf'
 
@@ -424,5 +430,34 @@ describe('response schemas on routes', () => {
     expect(() => path('x', () => 1, { response: { 200: { type: 'nope' } } as never })).toThrow(
       /path\("x"\) response 200 has an unknown type "nope"/
     )
+  })
+
+  it('serializerFor gives middlewares the serializer of the matched route and status', async () => {
+    const seen: Array<[string, string | undefined]> = []
+    const probe = createApp({
+      middleware: [
+        {
+          name: 'probe',
+          response(request, response) {
+            const write = serializerFor(request, response.status)
+            seen.push([request.path, write?.({ id: 1, name: 'x', more: true })])
+          },
+        },
+      ],
+      urls: [
+        path('with', () => text('ok'), { response: { 200: user } }),
+        path('without', () => text('ok')),
+        path('other-status', () => text('created', 201), { response: { 200: user } }),
+      ],
+    })
+    for (const p of ['/with', '/without', '/other-status', '/missing']) {
+      await probe.fetch(new Request(`http://localhost${p}`))
+    }
+    expect(seen).toEqual([
+      ['/with', '{"id":1,"name":"x"}'],
+      ['/without', undefined],
+      ['/other-status', undefined],
+      ['/missing', undefined],
+    ])
   })
 })
