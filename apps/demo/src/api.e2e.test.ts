@@ -83,6 +83,15 @@ describe('GET /api/me', () => {
     })
   })
 
+  it('never sends the password hash: the view returns the whole record, the response schema writes a Me', async () => {
+    for (const accept of ['application/json', 'text/html', 'text/plain']) {
+      const res = await client.send('GET', '/api/me', { headers: { accept } })
+      expect(res.status).toBe(200)
+      expect(res.text).toContain('demo')
+      expect(res.text).not.toMatch(/passwordHash|pbkdf2/i)
+    }
+  })
+
   it('answers 401 with WWW-Authenticate without a token, with a bad one, and with a forged one', async () => {
     const none = await client.send('GET', '/api/me', { token: null })
     expect(isProblem(none, 401)).toBe(true)

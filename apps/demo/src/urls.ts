@@ -12,7 +12,7 @@ import { inspectorView } from './inspector/page'
 import type { State } from './settings'
 import { credentials, tokenView } from './views/auth'
 import { createBody, listQuery, noteViews, patchBody } from './views/notes'
-import { systemViews } from './views/system'
+import { ME_RESPONSE, systemViews } from './views/system'
 
 /** Route names of the inspector's own traffic, which the feed and the access log leave out. */
 export const INSPECTOR_ROUTES: ReadonlySet<string> = new Set(['inspector', 'inspector-events'])
@@ -32,7 +32,12 @@ export function demoUrls(ctx: DemoContext, hello: () => unknown): UrlEntry[] {
       middleware: [credentials],
       bodyLimit: 4 * 1024,
     }),
-    path('me', system.me, { name: 'me', methods: ['GET'], middleware: [guard] }),
+    path('me', system.me, {
+      name: 'me',
+      methods: ['GET'],
+      middleware: [guard],
+      response: { 200: ME_RESPONSE },
+    }),
     path('notes', notes.list, { name: 'notes', methods: ['GET'], middleware: [guard, listQuery] }),
     path('notes', notes.create, {
       name: 'note-create',
