@@ -413,7 +413,7 @@ function emit(n: Node, g: Gen): string {
     lines.push('if (typeof v === "object" && v !== null && !Array.isArray(v)) {')
     emitFlat(n, lines)
     // Whether something was written before this property is known at compile time until the
-    // first optional property; from there a runtime flag decides the comma.
+    // first optional property; from there the comma depends on what was written (`o.length > 1`).
     let state: 'none' | 'some' | 'maybe' = 'none'
     lines.push('let o = "{"', 'let x')
     for (const p of n.props) {
