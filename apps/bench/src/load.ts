@@ -77,7 +77,7 @@ export async function runLoad(
     for (const r of running) rssIdle[r.spec.id] = rssOf(r.pid)
     // Warm-up: one short run per server and route, not recorded.
     const warm = o.warmupRequests === undefined ? { seconds: 1 } : { requests: o.warmupRequests }
-    if (!('requests' in warm && warm.requests === 0))
+    if (o.warmupRequests !== 0)
       for (const r of running)
         for (const route of ROUTES) await cannon(r.port, route, warm, o.connections)
     const raw: Record<string, { rps: number; p99: number }[][]> = {}

@@ -61,8 +61,8 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       detail: Number.isFinite(ratio) ? x2(ratio) : 'not measured',
     })
   }
-  const fewer = (ours: string, against: string[], target: string, route: (typeof ROUTES)[number]) => {
-    const cycle = instrOf(r, ours, route.id)
+  const fewer = (server: string, against: string[], target: string, route: (typeof ROUTES)[number]) => {
+    const cycle = instrOf(r, server, route.id)
     const best = against
       .map((id) => ({ id, v: instrOf(r, id, route.id) }))
       .filter((p) => Number.isFinite(p.v))
@@ -74,7 +74,7 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       detail:
         best === undefined
           ? 'not measured'
-          : `${label(ours)} ${k(cycle)} vs best peer ${label(best.id)} ${k(best.v)}`,
+          : `${label(server)} ${k(cycle)} vs best peer ${label(best.id)} ${k(best.v)}`,
     })
   }
   for (const route of ROUTES.slice(1)) {

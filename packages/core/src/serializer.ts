@@ -19,6 +19,7 @@
  */
 import { ImproperlyConfigured } from './codes'
 import type { CycleRequest } from './request'
+import type { CompiledRoute } from './urls/resolver'
 import { generate } from './urls/_codegen'
 
 /** A JSON type name. `integer` is a number with no fractional part. */
@@ -274,17 +275,13 @@ function checkNode(schema: unknown, ptr: string, where: string): Node {
 // ---------------------------------------------------------------------------------------------
 // The interpreter (no code generation): the reference the generated code must match.
 
-function writeAny(v: unknown): string | undefined {
-  return JSON.stringify(v)
-}
-
 function writeNode(n: Node, value: unknown, key: string): string | undefined {
   let v = value
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON(k: string): unknown }).toJSON(key)
   }
   const t = n.types
-  if (t === null) return writeAny(v)
+  if (t === null) return JSON.stringify(v)
   if (v === null) {
     if (t.has('null')) return 'null'
   } else if (typeof v === 'string') {
@@ -338,7 +335,7 @@ function writeObject(n: Node, v: Record<string, unknown>): string {
     for (const key of Object.keys(v)) {
       if (n.declared.has(key)) continue
       const x = v[key]
-      const s = n.extra === null ? writeAny(x) : x === undefined ? undefined : writeExtra(n.extra, x, key)
+      const s = n.extra === null ? JSON.stringify(x) : x === undefined ? undefined : writeExtra(n.extra, x, key)
       if (s === undefined) continue
       if (out.length > 1) out += ','
       out += `${JSON.stringify(key)}:${s}`
@@ -632,6 +629,5 @@ export class ResponseSerializers {
  * ```
  */
 export function serializerFor(request: CycleRequest, status: number): Serializer | undefined {
-  const route = request.route as { serializers?: ResponseSerializers | undefined } | null
-  return route?.serializers?.for(status)
+  return (request.route as CompiledRoute | null)?.serializers?.for(status)
 }
