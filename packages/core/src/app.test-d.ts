@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { createApp, reverse } from './app'
+import { createApp } from './app'
 import { text } from './response'
 import { include, path } from './urls/conf'
 
@@ -40,13 +40,16 @@ describe('typed reverse', () => {
     app.reverse('api:users:post', { slug: 'x' })
   })
 
-  it('top-level reverse() is typed through Register', () => {
-    reverse('api:detail', { id: 2 })
-    reverse('home')
-    // @ts-expect-error unknown name
-    reverse('nope')
-    // @ts-expect-error wrong param type
-    reverse('api:detail', { id: '2' })
+  it('request.reverse() is typed through Register', () => {
+    path('x/', (req) => {
+      req.reverse('api:detail', { id: 2 })
+      req.reverse('home')
+      // @ts-expect-error unknown name
+      req.reverse('nope')
+      // @ts-expect-error wrong param type
+      req.reverse('api:detail', { id: '2' })
+      return text('')
+    })
   })
 
   it('views see params typed from the pattern', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, reverse } from './app'
+import { createApp } from './app'
 import { BadRequest, Forbidden, HttpError } from './errors'
 import { json, text } from './response'
 import { include, path } from './urls/conf'
@@ -297,12 +297,25 @@ describe('observability', () => {
 })
 
 describe('reverse and shutdown', () => {
-  it('reverse() from the app and the module use the URL conf', () => {
-    const app = createApp({
-      urls: [include('api/', [path('notes/<int:id>/', () => text(''), { name: 'detail' })], { namespace: 'api' })],
-    })
-    expect(app.reverse('api:detail', { id: 5 })).toBe('/api/notes/5/')
-    expect(reverse('api:detail', { id: 6 })).toBe('/api/notes/6/')
+  it('app.reverse() and request.reverse() use the app\'s own URL conf', async () => {
+    const conf = (prefix: string) => [
+      include(prefix, [path('notes/<int:id>/', (req) => text(req.reverse('api:detail', { id: 6 })), { name: 'detail' })], {
+        namespace: 'api',
+      }),
+    ]
+    const first = createApp({ urls: conf('api/') })
+    // A second app built later must not change what the first one answers (no "last app" global).
+    const second = createApp({ urls: conf('v2/') })
+    expect(first.reverse('api:detail', { id: 5 })).toBe('/api/notes/5/')
+    expect(second.reverse('api:detail', { id: 5 })).toBe('/v2/notes/5/')
+    expect(await (await first.fetch(new Request('http://localhost/api/notes/1/'))).text()).toBe('/api/notes/6/')
+    expect(await (await second.fetch(new Request('http://localhost/v2/notes/1/'))).text()).toBe('/v2/notes/6/')
+  })
+
+  it('request.reverse() outside an app is a clear error', () => {
+    const req = new WebRequest(new Request('http://localhost/'))
+    const reverse = req.reverse.bind(req) as (name: string) => string
+    expect(() => reverse('api:detail')).toThrow(/no app is handling/)
   })
 
   it('close() runs shutdown hooks last-registered first and reports failures', async () => {

@@ -4,16 +4,17 @@
  * and hands gateways a single `handle(request)` entry point.
  */
 import { ImproperlyConfigured } from './codes'
-import { BadRequest, InternalServerError } from './errors'
+import { BadRequest } from './errors'
 import { responseForError } from './exception-response'
+import { HOOKS, toLayer, type Layer } from './layer'
 import type { ErrorHandler, Middleware, StateOf } from './middleware'
-import { Pipeline, toLayer, type Layer } from './pipeline'
-import { DEFAULT_BODY_LIMIT, type CycleRequest } from './request'
-import { CycleResponse, serializeData } from './response'
-import { ResponseShapeError, serializerFor } from './serializer'
+import { Pipeline, bareProblem } from './pipeline'
+import { renderDefault } from './render'
+import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest } from './request'
+import { CycleResponse } from './response'
 import { serverTiming, traceLayer } from './trace'
 import { Resolver, type UrlEntry } from './urls/resolver'
-import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
+import type { ReverseArgs, ReverseParams, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
 /** Options of {@link createApp}. */
@@ -112,18 +113,18 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
     this.#allowed = allowed.includes('*') ? null : allowed.map((h) => h.toLowerCase())
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
     this.resolver = new Resolver<U>(options.urls, { appendSlash: options.appendSlash ?? true })
-    const exceptionListeners = this.#listeners.requestException
-    this.#pipeline = new Pipeline(this.#layers, {
-      resolver: this.resolver,
-      debug: options.debug === true,
-      errorHandler: options.errorHandler,
-      trace: this.#trace,
-      wrap: this.#trace ? traceLayer : undefined,
-      onException: (req, error) => {
-        for (const fn of exceptionListeners) safeCall(() => fn(req, error))
+    this.#pipeline = new Pipeline(
+      this.#layers,
+      {
+        resolver: this.resolver as unknown as Resolver,
+        debug: options.debug === true,
+        errorHandler: options.errorHandler,
+        trace: this.#trace,
+        wrap: this.#trace ? traceLayer : undefined,
+        report: (req, error) => this.reportException(req, error),
       },
-    })
-    current = this.resolver as unknown as Resolver
+      this.resolver.compiledRoutes()
+    )
   }
 
   /**
@@ -139,6 +140,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
       this.#goodHost = host
     }
     if (this.options.bodyLimit !== undefined) request.bodyLimit = this.#bodyLimit
+    bindUrls(request, this.resolver as unknown as Resolver)
     if (this.#trace) {
       request.trace = []
       request.traceStart = performance.now()
@@ -176,8 +178,9 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
   }
 
   /**
-   * Reports an error that happened outside the cycle (a gateway failing to write a response, a
-   * stream breaking mid-way) to the `requestException` listeners.
+   * Tells the `requestException` listeners about an error. Core calls it once for every error
+   * thrown during the cycle (handled or not); gateways call it for what fails after the cycle (a
+   * response stream that breaks, a write that fails), so every error reaches the listeners once.
    */
   reportException(request: CycleRequest, error: unknown): void {
     for (const fn of this.#listeners.requestException) safeCall(() => fn(request, error))
@@ -213,26 +216,25 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
     if (errors.length) throw new AggregateError(errors, 'Some shutdown hooks failed.')
   }
 
-  /** A printable description: middlewares per phase and the route table. */
+  /**
+   * A printable description: each middleware under the phases it has hooks for (an onion
+   * surrounds everything after it), and the routes with the methods they really answer.
+   */
   describe(): string {
-    const names = (phase: 'request' | 'view' | 'exception' | 'response'): string => {
-      const list = this.#layers.filter((l) => l[phase] !== undefined || l.onion !== null).map((l) => l.name)
-      if (phase === 'exception' || phase === 'response') list.reverse()
-      return list.length ? list.join(' → ') : '(none)'
+    const onions = this.#layers.filter((l) => l.onion !== null).map((l) => l.name)
+    const lines = ['Middleware']
+    if (onions.length) lines.push(`  around    ${onions.join(' → ')}`)
+    for (const phase of HOOKS) {
+      const list = this.#layers.filter((l) => l[phase] !== undefined).map((l) => l.name)
+      if (phase === 'render' || phase === 'exception' || phase === 'response') list.reverse()
+      lines.push(`  ${phase.padEnd(9)} ${list.length ? list.join(' → ') : '(none)'}`)
     }
-    const lines = [
-      'Middleware',
-      `  request   ${names('request')}`,
-      `  view      ${names('view')}`,
-      `  exception ${names('exception')}`,
-      `  response  ${names('response')}`,
-      'Routes',
-    ]
+    lines.push('Routes')
     const routes = this.resolver.routes()
     const width = Math.max(8, ...routes.map((r) => r.pattern.length + 1))
     for (const r of routes) {
-      const methods = (r.methods ?? ['*']).join(',')
       const mw = r.middleware.length ? `  [${r.middleware.join(', ')}]` : ''
+      const methods = r.answers.join(',')
       lines.push(`  ${methods.padEnd(24)} /${r.pattern.padEnd(width)} ${r.name ?? ''}${mw}`.trimEnd())
     }
     return lines.join('\n')
@@ -250,29 +252,31 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
   }
 
   #finish(request: CycleRequest, res: CycleResponse): CycleResponse {
-    if (res.body === undefined) {
-      try {
-        serializeData(res, serializerFor(request, res.status))
-      } catch (error) {
-        const err = new InternalServerError(
-          error instanceof ResponseShapeError
-            ? 'The response data does not match the route\'s response schema.'
-            : 'The response data could not be serialized as JSON.',
-          { cause: error }
-        )
-        for (const fn of this.#listeners.requestException) safeCall(() => fn(request, err))
-        const status = res.status
-        res = responseForError(request, err, this.options.debug === true)
-        serializeData(res)
-        res.headers.set('x-cycle-original-status', String(status))
-      }
-    }
+    // A response hook assigned new `data`: render it now (no render hook: those ran already).
+    if (res.body === undefined) res = this.#renderLate(request, res)
     if (this.#trace && this.options.serverTiming && request.trace) {
       res.headers.set('server-timing', serverTiming(request.trace))
     }
     const finished = this.#listeners.requestFinished
     if (finished.length !== 0) for (const fn of finished) safeCall(() => fn(request, res))
     return res
+  }
+
+  #renderLate(request: CycleRequest, res: CycleResponse): CycleResponse {
+    try {
+      renderDefault(request, res)
+      return res
+    } catch (error) {
+      this.reportException(request, error)
+      const fallback = this.#pipeline.errorResponse(request, error)
+      try {
+        renderDefault(request, fallback)
+        return fallback
+      } catch (again) {
+        this.reportException(request, again)
+        return bareProblem(500)
+      }
+    }
   }
 }
 
@@ -284,10 +288,8 @@ function safeCall(fn: () => unknown): void {
   }
 }
 
-let current: Resolver | undefined
-
 /**
- * Registry for the typed top-level {@link reverse}: augment it with your root URL conf.
+ * Registry for the typed `request.reverse()`: augment it with your root URL conf.
  *
  * @example
  * ```ts
@@ -303,25 +305,6 @@ export interface Register {}
 export type RegisteredUrls = Register extends { urls: infer R extends readonly UrlEntry[] }
   ? R
   : readonly UrlEntry[]
-
-/**
- * Builds the URL of a named route using the most recently created app's URL conf (Django's global
- * `reverse`). Type-checked once {@link Register} is augmented. With several apps in one process,
- * call `app.reverse()` instead.
- */
-export function reverse<N extends RouteNames<RegisteredUrls>>(
-  name: N,
-  ...args: ReverseArgs<ReverseParams<RegisteredUrls, N>>
-): string {
-  if (current === undefined) {
-    throw new ImproperlyConfigured(
-      'ERR_NO_REVERSE_MATCH',
-      'reverse() was called before createApp(); no URL conf is loaded.'
-    )
-  }
-  const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
-  return current.reverse(name, params, query)
-}
 
 /**
  * Creates an app from a URL conf and a middleware list.

@@ -12,6 +12,14 @@ import { HttpError, STATUS_TEXT } from './errors'
 import { CycleResponse, PROBLEM_TYPE } from './response'
 import type { CycleRequest } from './request'
 
+/**
+ * The members RFC 9457 §3.1 defines. An error's `extensions` may add members but never replace
+ * these: the document's `status` must be the status it is answered with, and `title`/`type`/
+ * `detail`/`instance` are the error's own (`detail` obeys `expose`). `__proto__` is refused too: as
+ * an assignment it would set the document's prototype.
+ */
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', '__proto__'])
+
 /** What the debug page can show besides the error itself. */
 export interface DebugInfo {
   /** URL patterns tried, in order (for 404s). */
@@ -33,7 +41,8 @@ export function problemFor(
       status: error.status,
     }
     if (error.detail !== undefined && (error.expose || debug)) doc['detail'] = error.detail
-    if (error.extensions) for (const k in error.extensions) doc[k] = error.extensions[k]
+    const ext = error.extensions
+    if (ext) for (const k of Object.keys(ext)) if (!RESERVED.has(k)) doc[k] = ext[k]
     if (debug) addDebug(doc, error, info)
     return doc
   }
@@ -124,8 +133,69 @@ function renderHtml(doc: Record<string, unknown> & { status: number; title: stri
 }
 
 /**
- * Turns any thrown value into a response: problem+json by default, HTML when the request
- * prefers it, with internals only in debug mode.
+ * Turns any thrown value into a problem response, not rendered yet: `data` is the problem
+ * document, the content type `application/problem+json`, and an `HttpError`'s headers are set
+ * (ones that are not valid header fields are dropped: the error answer must never fail itself).
+ * Core renders it with {@link renderProblem} at the end of the phase that produced it.
+ */
+export function problemResponse(error: unknown, debug: boolean, info?: DebugInfo): CycleResponse {
+  const doc = problemFor(error, debug, info)
+  const res = new CycleResponse(null, { status: doc.status })
+  if (HttpError.isHttpError(error)) {
+    for (const k in error.headers) {
+      try {
+        res.headers.set(k, error.headers[k] as string)
+      } catch {
+        // An invalid name or a CR/LF in a value (ERR_BAD_HEADER): leave that field out.
+      }
+    }
+  }
+  res.headers._map['content-type'] = PROBLEM_TYPE
+  res.data = doc
+  return res
+}
+
+/**
+ * Renders a pending problem response: an HTML page when the request prefers HTML, else the
+ * document as JSON (through `serialize`, a route's response schema, when given). Both forms
+ * depend on `Accept`, so the answer always says `Vary: Accept` (a shared cache must not hand
+ * the HTML page to a JSON client).
+ */
+export function renderProblem(
+  request: CycleRequest | null,
+  res: CycleResponse,
+  serialize?: (data: unknown) => string
+): void {
+  addVary(res, 'Accept')
+  if (request !== null && prefersHtml(request.header('accept'))) {
+    const doc = res.data as Record<string, unknown> & { status: number; title: string }
+    res.headers._map['content-type'] = 'text/html; charset=utf-8'
+    res.render(() => renderHtml(doc))
+  } else {
+    res.render(serialize)
+  }
+}
+
+/** Adds `name` to the `Vary` field unless it is listed already (or `*`). */
+export function addVary(res: CycleResponse, name: string): void {
+  const map = res.headers._map
+  const vary = map['vary']
+  if (vary === undefined) {
+    map['vary'] = name
+    return
+  }
+  const lower = name.toLowerCase()
+  for (const part of vary.split(',')) {
+    const p = part.trim().toLowerCase()
+    if (p === lower || p === '*') return
+  }
+  map['vary'] = `${vary}, ${name}`
+}
+
+/**
+ * Turns any thrown value into a rendered response: problem+json by default, HTML when the
+ * request prefers it, with internals only in debug mode. For gateways answering before or
+ * outside the cycle (a bad Host, a server shutting down).
  */
 export function responseForError(
   request: CycleRequest | null,
@@ -133,18 +203,7 @@ export function responseForError(
   debug: boolean,
   info?: DebugInfo
 ): CycleResponse {
-  const doc = problemFor(error, debug, info)
-  const res = new CycleResponse(null, { status: doc.status })
-  if (HttpError.isHttpError(error)) {
-    for (const k in error.headers) res.headers.set(k, error.headers[k] as string)
-  }
-  if (request !== null && prefersHtml(request.header('accept'))) {
-    res.headers.set('content-type', 'text/html; charset=utf-8')
-    res.body = renderHtml(doc)
-  } else {
-    res.headers.set('content-type', PROBLEM_TYPE)
-    res.body = undefined
-    res.data = doc
-  }
+  const res = problemResponse(error, debug, info)
+  renderProblem(request, res)
   return res
 }

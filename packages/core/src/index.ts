@@ -5,7 +5,7 @@
  * client → gateway → request middlewares → URL resolution → view middlewares → view
  *        → (exception middlewares) → response middlewares → gateway → client
  */
-export { createApp, App, reverse, normalizeHost } from './app'
+export { createApp, App, normalizeHost } from './app'
 export type { AppOptions, AppEvents, Register, RegisteredUrls } from './app'
 export {
   CycleRequest,

@@ -2,8 +2,9 @@
  * @module
  * The middleware contract. A middleware is either
  *
- * - an **object of phase hooks** `{ name, request, view, exception, response }` (Django's
- *   `process_request`/`process_view`/`process_exception`/`process_response`), or
+ * - an **object of phase hooks** `{ name, request, view, render, exception, response }` (Django's
+ *   `process_request`/`process_view`/`process_template_response`/`process_exception`/
+ *   `process_response`), or
  * - an **onion function** `(request, next) => response` for work that must surround everything
  *   inside it (timing, async context).
  *
@@ -41,6 +42,14 @@ export interface HookMiddleware<Adds extends object = object> {
   request?(request: Req<Adds>): MaybePromise<HookResult>
   /** Runs in list order after resolution, before the view. Return a response to skip the view. */
   view?(request: Req<Adds>, view: ViewFunction, route: RouteMatch): MaybePromise<HookResult>
+  /**
+   * Renders a response whose body is still pending (`json(data)`, a view's plain data, a problem
+   * document) before any response hook sees it (Django's `process_template_response`). Runs in
+   * reverse order, innermost first, until one renders the body (`response.render(...)`); core
+   * renders whatever is still pending as JSON. Synchronous: a failure here is a failure of the
+   * step that produced the response (the view's, for view data).
+   */
+  render?(request: Req<Adds>, response: CycleResponse): HookResult
   /** Runs in reverse order when something threw. Return a response to handle the error. */
   exception?(request: Req<Adds>, error: unknown): MaybePromise<HookResult>
   /** Runs in reverse order on every response. Return a response to replace it. */

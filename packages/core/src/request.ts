@@ -11,6 +11,15 @@ import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from './errors'
 import { ImproperlyConfigured } from './codes'
 import { parseCookies } from './cookies'
 import type { RequestState } from './state'
+import type { RegisteredUrls } from './app'
+import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
+
+/** What `request.reverse()` asks: the URL conf of the app handling the request. */
+interface UrlReverser {
+  reverse(name: string, params?: Record<string, unknown>, query?: ReverseQuery): string
+}
+
+let setUrls: (request: CycleRequest<object, unknown>, urls: UrlReverser) => void
 
 /** Route parameters (converted values), keyed by name. */
 export type Params = Record<string, unknown>
@@ -94,10 +103,44 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   #json: Promise<unknown> | undefined
   #form: Promise<FormData> | undefined
   #bodyTaken = false
+  #urls: UrlReverser | null = null
+
+  static {
+    setUrls = (request, urls) => {
+      request.#urls = urls
+    }
+  }
 
   constructor(method: string, target: string) {
     this.method = method
     this.target = target
+  }
+
+  /**
+   * Builds the URL of a named route of the app handling this request (Django's `reverse()`
+   * within a request: the URL conf is the request's own, never a process-wide one). Typed once
+   * `Register` is augmented with the root URL conf.
+   *
+   * @throws ImproperlyConfigured `ERR_NO_REVERSE_MATCH` for an unknown name or bad parameters,
+   *   or when no app is handling the request yet
+   * @example
+   * ```ts
+   * path('notes/', (request) => redirect(request.reverse('notes:detail', { id: 1 }), 303), { methods: ['POST'] })
+   * ```
+   */
+  reverse<N extends RouteNames<RegisteredUrls>>(
+    name: N,
+    ...args: ReverseArgs<ReverseParams<RegisteredUrls, N>>
+  ): string {
+    const urls = this.#urls
+    if (urls === null) {
+      throw new ImproperlyConfigured(
+        'ERR_NO_REVERSE_MATCH',
+        `request.reverse("${name}") was called on a request no app is handling; use app.reverse() outside a request.`
+      )
+    }
+    const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
+    return urls.reverse(name, params, query)
   }
 
   /** The value of one request header (name in lower case), or `null`. Cheapest way to read one. */
@@ -335,6 +378,11 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
     }
     return out
   }
+}
+
+/** Gives `request.reverse()` the URL conf of the app that handles the request (core-internal). */
+export function bindUrls(request: CycleRequest<object, unknown>, urls: UrlReverser): void {
+  setUrls(request, urls)
 }
 
 /** One phase of a request's trace (see `createApp({ trace: true })`). */

@@ -2,8 +2,9 @@
  * @module
  * `CycleResponse`, the response every phase passes along, and its helpers.
  *
- * A response may hold structured `data` that is not serialized yet: response middlewares (the
- * format middleware, for one) read and replace it, and the app serializes it once at the very end.
+ * A response may hold structured `data` that is not rendered yet. Core renders it at the end of
+ * the view phase (render hooks first, then JSON), so response middlewares see the final body and
+ * can still read `data`; one that assigns new `data` gets it rendered again after the phase.
  */
 import { HeaderMap, type HeadersInit } from './headers'
 import { ImproperlyConfigured } from './codes'
@@ -39,19 +40,76 @@ export class CycleResponse {
   status: number
   /** Response headers (repeated `Set-Cookie` kept apart). */
   headers: HeaderMap
-  /**
-   * The body. `undefined` means "not serialized yet": the app renders {@link CycleResponse.data}
-   * as JSON after the response phase.
-   */
-  body: BodyInit | undefined
-  /** Structured payload waiting to be serialized (see {@link json}). */
-  data: unknown
+  #body: BodyInit | undefined
+  #data: unknown
 
   constructor(body: BodyInit = null, init?: ResponseInit) {
     this.status = init?.status ?? 200
     this.headers = init?.headers === undefined ? new HeaderMap() : new HeaderMap(init.headers)
-    this.body = body
-    this.data = undefined
+    this.#body = body
+    this.#data = undefined
+  }
+
+  /**
+   * The body. `undefined` means "not rendered yet": core renders {@link CycleResponse.data} at
+   * the end of the view phase (see {@link CycleResponse.render}). Setting a body drops `data`,
+   * which no longer describes it.
+   */
+  get body(): BodyInit | undefined {
+    return this.#body
+  }
+  set body(value: BodyInit | undefined) {
+    this.#body = value
+    this.#data = undefined
+  }
+
+  /**
+   * The structured value the body is rendered from (`json(data)`, a view's plain data, a problem
+   * document). It stays readable after rendering, so a response middleware can inspect it without
+   * parsing the body. Setting it makes the response pending again: core renders the new value
+   * once the response phase is over.
+   */
+  get data(): unknown {
+    return this.#data
+  }
+  set data(value: unknown) {
+    this.#data = value
+    this.#body = undefined
+  }
+
+  /** Whether the body still has to be rendered from {@link CycleResponse.data}. */
+  get pending(): boolean {
+    return this.#body === undefined
+  }
+
+  /**
+   * Renders {@link CycleResponse.data} into the body and keeps `data` (a render hook's tool).
+   * Without `serialize` the data is written as JSON (`null` for `undefined`); a JSON content type
+   * is set when the response has none.
+   *
+   * @param serialize turns the data into the body text (a response schema's serializer, an HTML
+   *   template…); a throw propagates, and the response stays pending
+   * @returns the body text
+   * @example
+   * ```ts
+   * const res = json({ id: 1 })
+   * res.render() // '{"id":1}'; res.data is still { id: 1 }
+   * ```
+   */
+  render(serialize?: (data: unknown) => string | undefined): string {
+    const data = this.#data
+    const text =
+      serialize !== undefined
+        ? serialize(data)
+        : data === undefined
+          ? 'null'
+          : JSON.stringify(data)
+    // JSON.stringify gives undefined for a function or a symbol: there is no JSON for those.
+    const body = text === undefined ? 'null' : text
+    this.#body = body
+    const map = this.headers._map
+    if (map['content-type'] === undefined) map['content-type'] = JSON_TYPE
+    return body
   }
 
   static {
@@ -72,11 +130,6 @@ export class CycleResponse {
   static fromResponse(response: Response): CycleResponse {
     const res = new CycleResponse(response.body, { status: response.status, headers: response.headers })
     return res
-  }
-
-  /** Whether the body still has to be rendered from {@link CycleResponse.data}. */
-  get pending(): boolean {
-    return this.body === undefined
   }
 
   /**
@@ -102,8 +155,8 @@ export class CycleResponse {
   toResponse(head = false): Response {
     const status = this.status
     const noBody = head || status === 204 || status === 304 || (status >= 100 && status < 200)
-    let body: BodyInit | undefined = this.body
-    if (body === undefined) body = serializeData(this)
+    let body: BodyInit | undefined = this.#body
+    if (body === undefined) body = this.render()
     let out: globalThis.BodyInit | null = null
     if (!noBody && body !== null) {
       if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) {
@@ -133,22 +186,13 @@ function onlyTextType(map: Record<string, string>): boolean {
 }
 
 /**
- * Serializes pending data as JSON, stores it as the body and returns it.
+ * Renders pending data as JSON (or with `serializer`), stores it as the body and returns it.
+ * Same as `res.render(serializer)`; kept for gateways that hold a response from a hand-rolled app.
  * @param serializer A compiled response schema's serializer (see `compileSerializer`); default
  *   `JSON.stringify`.
  */
 export function serializeData(res: CycleResponse, serializer?: (value: unknown) => string): string {
-  const text =
-    serializer !== undefined
-      ? serializer(res.data)
-      : res.data === undefined
-      ? 'null'
-      : JSON.stringify(res.data)
-  // JSON.stringify returns undefined for functions/symbols at the top level.
-  res.body = text === undefined ? 'null' : text
-  const map = res.headers._map
-  if (map['content-type'] === undefined) map['content-type'] = JSON_TYPE
-  return res.body as string
+  return res.render(serializer)
 }
 
 const encoder = new TextEncoder()
@@ -236,8 +280,9 @@ function withType(init: ResponseInit | number | undefined, type: string): CycleR
 }
 
 /**
- * A JSON response. The data is serialized after the response phase, so response middlewares
- * can still reshape it through `response.data`.
+ * A JSON response. The data is rendered at the end of the view phase (a route's response schema,
+ * a render hook such as the format middleware's, else `JSON.stringify`); response middlewares
+ * can still read it, and reshape it, through `response.data`.
  *
  * @example
  * ```ts
@@ -246,7 +291,6 @@ function withType(init: ResponseInit | number | undefined, type: string): CycleR
  */
 export function json(data: unknown, init?: ResponseInit | number): CycleResponse {
   const res = withType(init, JSON_TYPE)
-  res.body = undefined
   res.data = data
   return res
 }
@@ -326,7 +370,6 @@ export const PROBLEM_TYPE = 'application/problem+json'
 export function problem(details: ProblemDetails, init?: Omit<ResponseInit, 'status'>): CycleResponse {
   const res = new CycleResponse(null, { ...init, status: details.status })
   res.headers.set('content-type', PROBLEM_TYPE)
-  res.body = undefined
   res.data = { type: 'about:blank', ...details }
   return res
 }

@@ -3,15 +3,16 @@
  * Opt-in per-phase tracing. When on, each hook and the view are wrapped once at startup so their
  * timing and outcome land in `request.trace`; when off, nothing is wrapped and nothing is paid.
  */
-import type { Layer } from './pipeline'
+import { HOOKS, type Layer } from './layer'
 import type { CycleRequest, TraceEntry } from './request'
 import { CycleResponse } from './response'
 
 type Outcomes = readonly [onNothing: string, onResponse: string]
 
-const OUTCOMES: Record<'request' | 'view' | 'exception' | 'response', Outcomes> = {
+const OUTCOMES: Record<(typeof HOOKS)[number], Outcomes> = {
   request: ['next', 'responded'],
   view: ['next', 'responded'],
+  render: ['passed', 'replaced'],
   exception: ['passed', 'handled'],
   response: ['kept', 'replaced'],
 }
@@ -81,8 +82,8 @@ export function traced<F extends (req: CycleRequest, ...rest: never[]) => unknow
 
 /** A copy of `layer` whose hooks record themselves. */
 export function traceLayer(layer: Layer): Layer {
-  const out: Layer = { ...layer }
-  for (const phase of ['request', 'view', 'exception', 'response'] as const) {
+  const out: { -readonly [K in keyof Layer]: Layer[K] } = { ...layer }
+  for (const phase of HOOKS) {
     const h = layer[phase]
     if (h !== undefined) {
       ;(out as unknown as Record<string, unknown>)[phase] = traced(phase, layer.name, h as never, OUTCOMES[phase])

@@ -32,10 +32,18 @@ describe('path()', () => {
       pattern: 'notes/<int:id>/',
       name: 'detail',
       view,
-      methods: null,
+      methods: ['GET'],
       middleware: [mw],
       bodyLimit: 10,
     })
+  })
+
+  it("answers GET only for a plain function view, every method with methods: '*'", () => {
+    expect(path('a/', () => 1).methods).toEqual(['GET'])
+    expect(path('a/', () => 1, { methods: '*' }).methods).toBeNull()
+    const dispatching = Object.assign(() => 1, { methods: ['GET', 'POST'] })
+    expect(path('a/', dispatching).methods).toEqual(['GET', 'POST'])
+    expect(() => path('a/', dispatching, { methods: '*' })).toThrow(/allows every method/)
   })
 
   it('upper-cases and de-duplicates methods', () => {

@@ -44,8 +44,12 @@ export type RouteView<S extends object = RequestState, P = Params> =
 export interface PathOptions<N extends string | undefined = string | undefined> {
   /** Route name for `reverse()` (qualified by the enclosing namespaces). */
   name?: N
-  /** Methods this route answers (default: the view's `methods`, else all). */
-  methods?: readonly string[]
+  /**
+   * Methods this route answers. Default: the view's own (a method map's keys, a class view's
+   * methods); for a plain function view, `GET` only (HEAD and OPTIONS follow). `'*'` answers
+   * every method. See "Methods" in docs/routing.md for why GET is the default.
+   */
+  methods?: readonly string[] | '*'
   /** Route-scoped middleware, run in the view phase after the includes' middleware. */
   middleware?: readonly Middleware[]
   /** Body size limit in bytes for this route. */
@@ -162,7 +166,11 @@ export function path<const P extends string, const N extends string | undefined 
       `The view of ${where} must be a function or a method map like { GET: view }, got ${got}.`
     )
   }
-  if (opts.methods !== undefined) {
+  if (opts.methods === '*') {
+    if (methods !== null) {
+      throw badOption(`${where} allows every method ('*') but its view only handles ${methods.join(', ')}.`)
+    }
+  } else if (opts.methods !== undefined) {
     const chosen = normalizeMethods(opts.methods, where)
     if (methods !== null) {
       const missing = chosen.filter(
@@ -177,6 +185,10 @@ export function path<const P extends string, const N extends string | undefined 
       }
     }
     methods = chosen
+  } else if (methods === null) {
+    // A function view answers GET unless told otherwise (DRF's @api_view, Hono, Fastify): an
+    // unsafe method on a view written for reading is refused with 405 instead of running it.
+    methods = ['GET']
   }
   return {
     kind: 'path',

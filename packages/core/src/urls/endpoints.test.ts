@@ -111,7 +111,7 @@ describe('Resolver.match: endpoints and methods', () => {
     path('notes/', list, { methods: ['GET'], name: 'list' }),
     path('notes/', create, { methods: ['POST'], name: 'list' }),
     path('notes/<int:id>/', { GET: v, PUT: v, DELETE: v }),
-    path('ping/', v),
+    path('ping/', v, { methods: '*' }),
     path('head/', list, { methods: ['GET'] }),
     path('head/', create, { methods: ['HEAD'] }),
   ]

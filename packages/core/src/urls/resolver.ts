@@ -66,8 +66,14 @@ export interface RouteInfo {
   readonly pattern: string
   /** Qualified name, if named. */
   readonly name: string | undefined
-  /** Allowed methods, or `null` for all. */
+  /** Declared methods, or `null` for all. */
   readonly methods: readonly string[] | null
+  /**
+   * The methods the route really answers, as its `Allow` header says: the declared ones, HEAD
+   * when it answers GET, OPTIONS (answered by core unless a route of the endpoint declares it);
+   * `['*']` for a route that answers every method.
+   */
+  readonly answers: readonly string[]
   /** Names of the route-scoped middleware, outermost first. */
   readonly middleware: readonly string[]
 }
@@ -115,6 +121,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   readonly #reverse = new ReverseTable()
   readonly #routes: readonly CompiledRoute[]
   readonly #handlers: readonly ScopedHandler[]
+  readonly #answers = new Map<CompiledRoute, readonly string[]>()
   readonly #match: Matcher<EndpointImpl> | null = null
 
   /**
@@ -137,6 +144,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     const builds = buildEndpoints(flat, this.#reverse)
     for (const build of builds) {
       const endpoint = build.endpoint
+      for (const route of build.routes) this.#answers.set(route, answeredBy(route, endpoint))
       if (build.parsed.params.length === 0) {
         const path = `/${build.parsed.source}`
         this.#static.set(path, endpoint)
@@ -231,8 +239,14 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
       pattern: r.pattern,
       name: r.qualifiedName,
       methods: r.methods,
+      answers: this.#answers.get(r) as readonly string[],
       middleware: r.middleware.map((m, i) => middlewareName(m, i)),
     }))
+  }
+
+  /** Every compiled route, in declaration order (the pipeline compiles their middleware). */
+  compiledRoutes(): readonly CompiledRoute[] {
+    return this.#routes
   }
 
   /**
@@ -244,4 +258,13 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     const hits = this.#handlers.filter((h) => h.prefix.test(rel)).sort((a, b) => b.depth - a.depth)
     return [...new Set(hits.map((h) => h.handler))]
   }
+}
+
+/** The methods `route` answers within `endpoint` (see {@link RouteInfo.answers}). */
+function answeredBy(route: CompiledRoute, endpoint: Endpoint): readonly string[] {
+  if (route.methods === null) return ['*']
+  const out = new Set(route.methods)
+  if (endpoint.byMethod['HEAD'] === route) out.add('HEAD')
+  if (endpoint.byMethod['OPTIONS'] === undefined) out.add('OPTIONS')
+  return [...out].sort()
 }

@@ -155,8 +155,20 @@ describe('Resolver introspection', () => {
       path('ping/', v),
     ])
     expect(r.routes()).toEqual([
-      { pattern: 'api/n/', name: 'api:list', methods: ['GET'], middleware: ['auth', 'timing'] },
-      { pattern: 'ping/', name: undefined, methods: null, middleware: [] },
+      {
+        pattern: 'api/n/',
+        name: 'api:list',
+        methods: ['GET'],
+        answers: ['GET', 'HEAD', 'OPTIONS'],
+        middleware: ['auth', 'timing'],
+      },
+      {
+        pattern: 'ping/',
+        name: undefined,
+        methods: ['GET'],
+        answers: ['GET', 'HEAD', 'OPTIONS'],
+        middleware: [],
+      },
     ])
   })
 
