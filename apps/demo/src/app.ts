@@ -34,7 +34,7 @@ export interface Demo {
 /** One global middleware and the phases it has hooks for. */
 export interface StackEntry {
   name: string
-  hooks: ('request' | 'view' | 'exception' | 'response')[]
+  hooks: ('request' | 'view' | 'render' | 'exception' | 'response')[]
 }
 
 /** What the inspector page learns when it connects. */
@@ -47,7 +47,7 @@ export interface InspectorHello {
   middleware: StackEntry[]
 }
 
-const PHASES = ['request', 'view', 'exception', 'response'] as const
+const PHASES = ['request', 'view', 'render', 'exception', 'response'] as const
 
 function describeStack(list: readonly object[]): StackEntry[] {
   return list.map((m, i) => {

@@ -148,10 +148,10 @@ describe('the Cycle Inspector in Chromium', () => {
     expect(await page.getAttribute('#cycle', 'data-status')).toBe('201')
     await page.screenshot({ path: `${RESULTS}inspector-201.png`, fullPage: true })
 
-    // A bad token: authentication turns it back; format never ran, so its response hook is skipped.
+    // A bad token: authentication turns it back; format was never entered, so its render hook is skipped.
     const badToken = await click('#bad-token', 401)
     expect(await expectDrawingMatchesServer(badToken)).toBe('authenticate')
-    expect(await node(badToken, '.node[data-phase="response"][data-name="format"]')).toMatchObject({
+    expect(await node(badToken, '.node[data-phase="render"][data-name="format"]')).toMatchObject({
       state: 'skipped',
     })
     expect(await node(badToken, '.node[data-group="resolve"]')).toMatchObject({ state: 'skipped' })

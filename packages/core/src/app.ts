@@ -274,7 +274,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
         return fallback
       } catch (again) {
         this.reportException(request, again)
-        return bareProblem(500)
+        return bareProblem()
       }
     }
   }

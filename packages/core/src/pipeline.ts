@@ -17,7 +17,7 @@
  * synchronous; a hook that returns a promise continues the rest of the trip in `.then()`.
  */
 import { ImproperlyConfigured } from './codes'
-import { HttpError, InternalServerError, MethodNotAllowed, NotFound } from './errors'
+import { HttpError, MethodNotAllowed, NotFound } from './errors'
 import { problemResponse } from './exception-response'
 import { isThenable, isWebResponse, toLayer, toResponse, type Layer } from './layer'
 import type { ErrorHandler } from './middleware'
@@ -375,12 +375,12 @@ class Trip {
       return this.render(res, from)
     } catch (e) {
       this.p.options.report(this.req, e)
-      const fallback = this.p.errorResponse(this.req, renderFailure(e))
+      const fallback = this.p.errorResponse(this.req, e)
       try {
         return this.render(fallback, from)
       } catch (again) {
         this.p.options.report(this.req, again)
-        return bareProblem(500)
+        return bareProblem()
       }
     }
   }
@@ -608,18 +608,11 @@ export function statusOf(error: unknown): number {
   return HttpError.isHttpError(error) ? error.status : 500
 }
 
-/** The error core answers with when rendering failed: a 500 that keeps the failure as its cause. */
-function renderFailure(error: unknown): unknown {
-  return HttpError.isHttpError(error) && error.status === 500
-    ? error
-    : new InternalServerError('The response could not be rendered.', { cause: error })
-}
-
 /** A 500 problem that cannot fail to render: fixed text, no schema, no hook. */
-export function bareProblem(status: 500): CycleResponse {
+export function bareProblem(): CycleResponse {
   const res = new CycleResponse(
-    `{"type":"about:blank","title":"Internal Server Error","status":${status}}`,
-    { status }
+    '{"type":"about:blank","title":"Internal Server Error","status":500}',
+    { status: 500 }
   )
   res.headers._map['content-type'] = 'application/problem+json'
   return res

@@ -1,5 +1,5 @@
 /** Error responses of every origin, in the standard problem shape. */
-import { BadRequest, createApp, html, json, path, problem } from '@cycle/core'
+import { BadRequest, createApp, json, path, problem } from '@cycle/core'
 import { describe, expect, it } from 'vitest'
 import { format } from './format'
 import type { FormatOptions } from './options'
@@ -26,7 +26,7 @@ function appWith(options?: FormatOptions) {
           field: 'title',
         })
       ),
-      path('upload/', async (req) => json(await req.json()), { bodyLimit: 8 }),
+      path('upload/', async (req) => json(await req.json()), { bodyLimit: 8, methods: ['POST'] }),
     ],
   })
 }
@@ -105,28 +105,28 @@ describe('errors as RFC 9457 problems', () => {
     })
   })
 
-  it('an HTML error page that still carries its problem document is re-rendered', async () => {
+  it('a problem() response is rendered in the negotiated representation', async () => {
     const adopt = createApp({
       middleware: [format()],
-      urls: [
-        path('gone/', () => {
-          const res = html('<h1>410</h1>', 410)
-          res.data = { type: 'about:blank', title: 'Gone', status: 410, detail: 'Removed.' }
-          return res
-        }),
-      ],
+      urls: [path('gone/', () => problem({ status: 410, title: 'Gone', detail: 'Removed.' }))],
     })
-    const res = await adopt.fetch(
+    const asJson = await adopt.fetch(
       new Request('http://localhost/gone/', { headers: { accept: 'application/json' } })
     )
-    expect(res.status).toBe(410)
-    expect(res.headers.get('content-type')).toBe('application/problem+json')
-    expect(await res.json()).toEqual({
+    expect(asJson.status).toBe(410)
+    expect(asJson.headers.get('content-type')).toBe('application/problem+json')
+    expect(await asJson.json()).toEqual({
       type: 'about:blank',
       title: 'Gone',
       status: 410,
       detail: 'Removed.',
     })
+    const asHtml = await adopt.fetch(
+      new Request('http://localhost/gone/', { headers: { accept: 'text/html' } })
+    )
+    expect(asHtml.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(asHtml.headers.get('vary')).toBe('Accept')
+    expect(await asHtml.text()).toContain('Removed.')
   })
 
   it('an error page core already rendered as HTML is left as it is', async () => {

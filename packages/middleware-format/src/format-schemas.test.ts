@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { format } from './format'
 
 // A route's response schema must hold whatever format renders: format writes the body itself
-// (in its response hook), so without it an undeclared field would slip past the schema.
+// (in its render hook), so without it an undeclared field would slip past the schema.
 const user = {
   type: 'object',
   properties: { id: { type: 'integer' }, name: { type: 'string' } },
@@ -19,7 +19,7 @@ const envelope = {
 
 const errors: unknown[] = []
 const app = createApp({
-  middleware: [format({ pretty: 'query', onError: (error) => errors.push(error) })],
+  middleware: [format({ pretty: 'query' })],
   urls: [
     path('me', () => ({ id: 1, name: 'Ada', passwordHash: 'pbkdf2$…' }), {
       response: { 200: envelope },
@@ -28,6 +28,7 @@ const app = createApp({
     path('free', () => ({ id: 2, name: 'Bo', extra: true })),
   ],
 })
+app.on('requestException', (_req, error) => errors.push((error as Error).cause ?? error))
 const get = (url: string, accept = 'application/json') =>
   app.fetch(new Request(`http://localhost${url}`, { headers: { accept } }))
 

@@ -1,29 +1,30 @@
 /**
  * @module
- * The `format()` middleware: one standard answer for every response on the way out.
+ * The `format()` middleware: one standard answer for every response that carries data.
  *
- * It works on responses whose body is still pending (`response.body === undefined`: `json()`,
- * plain view data, core's problem responses), so it must sit **first** in the middleware list:
- * its response hook then runs last and sees every response, including the ones core and other
- * middlewares produce. It shapes the data (envelope or problem), negotiates the representation
- * and serializes it itself, so a value that cannot be serialized becomes a clean 500 here.
+ * It is a render hook (Django's `process_template_response`): core calls it at the end of the
+ * phase that produced a pending response (`json()`, a view's plain data, core's own problem
+ * documents), before any response hook runs. It shapes the data (envelope or problem), negotiates
+ * the representation and writes the body once; `response.data` keeps the shaped document, so
+ * response middlewares can read it without parsing. A value it cannot serialize throws, which
+ * core treats as a failure of the view: exception hooks, then core's 500, shaped here too.
  */
 import {
-  CycleResponse,
-  JSON_TYPE,
   NotAcceptable,
   PROBLEM_TYPE,
+  JSON_TYPE,
   STATUS_TEXT,
   TEXT_TYPE,
   serializerFor,
   type CycleRequest,
+  type CycleResponse,
   type HookMiddleware,
   type ProblemDetails,
 } from '@cycle/core'
 import { isWithMeta, metaOf, type Meta } from './meta'
 import { negotiate } from './negotiate'
 import { resolveOptions, type FormatOptions, type Representation } from './options'
-import { formattable, internalError, isProblemLike, toProblem } from './problem'
+import { formattable, toProblem } from './problem'
 import { isRaw, routeIsRaw } from './raw'
 import { renderHtml, renderText } from './render'
 import { stringifyPlain, toPlain, type PlainValue } from './serialize'
@@ -63,12 +64,6 @@ function pick(t: Table, accept: string | null): Representation | null {
   return offer === null ? null : (t.kinds.get(offer) as Representation)
 }
 
-/** An error response already rendered (core's HTML page) whose `data` is still its problem. */
-function isRenderedProblem(response: CycleResponse): boolean {
-  const status = response.status
-  return status >= 400 && typeof response.body === 'string' && isProblemLike(response.data, status)
-}
-
 function wantsPretty(request: CycleRequest): boolean {
   const v = request.query.get('pretty')
   return v !== null && v !== '0' && v !== 'false'
@@ -83,11 +78,14 @@ function addVary(response: CycleResponse): void {
 }
 
 /**
- * The standard-format middleware. Put it first in `middleware` so it sees every response.
+ * The standard-format middleware. Put it first in `middleware`: its render hook then runs last
+ * among render hooks (innermost first) and its place covers every response.
  *
  * - success data → the envelope (`{ data, meta }` by default), errors → RFC 9457 problems;
  * - JSON, HTML or plain text by `Accept` (with `Vary: Accept`), pretty JSON on `?pretty`;
- * - BigInt, Date, Map, Set and typed arrays serialize; a cycle or a throwing getter is a 500;
+ * - BigInt, Date, Map, Set and typed arrays serialize; a cycle or a throwing getter is a 500
+ *   (the failure goes through the exception hooks and the app's `requestException` listeners);
+ * - a route's response schema describes the document sent (the envelope included);
  * - bodies that are already strings, bytes or streams, and {@link raw} routes, are left alone.
  *
  * @param options see {@link FormatOptions}
@@ -96,12 +94,15 @@ function addVary(response: CycleResponse): void {
  *
  * @example
  * ```ts
+ * import { createApp, path } from '@cycle/core'
+ * import { format } from '@cycle/middleware-format'
+ *
  * const app = createApp({
  *   middleware: [format({ strict: true })],
  *   urls: [path('notes/', () => [{ id: 1 }])],
  * })
- * // GET /notes/ → 200 {"data":[{"id":1}],"meta":{}}
- * // GET /nope/  → 404 application/problem+json {"type":"about:blank","title":"Not Found",…}
+ * const res = await app.fetch(new Request('http://localhost/notes/'))
+ * console.log(await res.json()) // { data: [{ id: 1 }], meta: {} }
  * ```
  */
 export function format(options?: FormatOptions): HookMiddleware {
@@ -117,91 +118,73 @@ export function format(options?: FormatOptions): HookMiddleware {
     return { ...base, ...metaOf(request), ...own }
   }
 
-  /** Writes a shaped, plain document into `response` in the chosen representation. */
+  /** Renders the shaped document into `response` in the chosen representation. */
   const write = (
     request: CycleRequest,
     response: CycleResponse,
     kind: Representation,
-    shaped: PlainValue,
-    problem: ProblemDetails | null,
-    useSchema = true
-  ): CycleResponse => {
+    doc: PlainValue,
+    problem: ProblemDetails | null
+  ): void => {
     const status = response.status
-    // The route's response schema holds for every representation: JSON is written by its
-    // serializer, HTML and text render the document projected on it (only declared fields).
-    const schema = useSchema ? serializerFor(request, status) : undefined
-    const compact = schema === undefined ? undefined : schema(shaped)
-    const doc = compact === undefined ? shaped : (JSON.parse(compact) as PlainValue)
-    let body: string
-    let type: string
+    // The route's response schema describes the document sent: JSON is written by its
+    // serializer; HTML and text draw the document projected on it (only declared fields).
+    const schema = serializerFor(request, status)
+    const headers = response.headers
+    headers.delete('content-length')
+    addVary(response)
+    response.data = doc
+    if (kind === 'json') {
+      const indent = pretty(request) ? 2 : undefined
+      headers.set(
+        'content-type',
+        problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
+      )
+      if (schema === undefined) response.render(() => stringifyPlain(doc, indent))
+      else if (indent === undefined) response.render(schema)
+      else response.render(() => stringifyPlain(JSON.parse(schema(doc)) as PlainValue, indent))
+      return
+    }
+    const shown = schema === undefined ? doc : (JSON.parse(schema(doc)) as PlainValue)
     if (kind === 'html') {
       const title = `${status} ${problem?.title ?? STATUS_TEXT[status] ?? ''}`.trim()
-      body = renderHtml(doc, title, `${request.method} ${request.target}`, problem !== null)
-      type = HTML_TYPE
-    } else if (kind === 'text') {
-      body = renderText(doc)
-      type = TEXT_TYPE
+      const where = `${request.method} ${request.target}`
+      headers.set('content-type', HTML_TYPE)
+      response.render(() => renderHtml(shown, title, where, problem !== null))
     } else {
-      const indent = pretty(request) ? 2 : undefined
-      body = compact !== undefined && indent === undefined ? compact : stringifyPlain(doc, indent)
-      type = problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
+      headers.set('content-type', TEXT_TYPE)
+      response.render(() => renderText(shown))
     }
-    response.body = body
-    response.data = doc
-    response.headers.set('content-type', type)
-    response.headers.delete('content-length')
-    addVary(response)
-    return response
   }
 
-  /** Shapes an error response's problem (inside the envelope when `errors: 'envelope'`). */
-  const shapeError = (
-    request: CycleRequest,
-    response: CycleResponse,
-    problem: ProblemDetails
-  ): PlainValue =>
-    toPlain(
+  const renderError = (request: CycleRequest, response: CycleResponse, kind: Representation): void => {
+    const problem = toProblem(response)
+    // Core's debug page (traceback, patterns tried) says more than a table would: keep it.
+    if (kind === 'html' && problem['debug'] !== undefined) return
+    const doc =
       o.errors === 'envelope'
         ? { error: problem, meta: metaFor(request, response, undefined) }
         : problem
-    )
-
-  /** A clean 500 in the standard shape, after the real answer could not be shaped or serialized. */
-  const broken = (
-    request: CycleRequest,
-    original: CycleResponse,
-    error: unknown
-  ): CycleResponse => {
-    try {
-      o.onError?.(error, request)
-    } catch {
-      // A logging callback must not turn a 500 into a crash.
-    }
-    const res = new CycleResponse(null, { status: 500 })
-    res.headers.set('x-cycle-original-status', String(original.status))
-    const problem = internalError()
-    const doc = toPlain(o.errors === 'envelope' ? { error: problem, meta: {} } : problem)
-    // Format's own 500 is not held to the route's schema: it replaces a response that failed.
-    return write(request, res, pick(failure, request.header('accept')) ?? 'json', doc, problem, false)
+    write(request, response, kind, toPlain(doc), problem)
   }
 
-  const shape = (request: CycleRequest, response: CycleResponse): CycleResponse => {
-    const isError = response.status >= 400
-    const accept = request.header('accept')
-    let kind = pick(isError ? failure : success, accept)
-    if (kind === null && !isError && o.strict) {
-      // Nothing acceptable and the view already ran (its answer came from elsewhere): still 406.
-      const refused = new CycleResponse(null, { status: 406 })
-      refused.data = { detail: notAcceptableDetail(o.representations) }
-      return shape(request, refused)
-    }
-    // Errors, and non-strict successes, fall back to JSON / the first representation (RFC 9110
-    // §12.5.1 lets a server ignore Accept rather than answer 406).
-    kind ??= isError ? 'json' : (o.representations[0] as Representation)
-    try {
-      if (isError) {
-        const problem = toProblem(response)
-        return write(request, response, kind, shapeError(request, response, problem), problem)
+  const middleware: HookMiddleware = {
+    name: 'format',
+    render(request, response) {
+      if (isRaw(request) || isRaw(response) || !formattable(response)) return
+      const status = response.status
+      if (status < 200 || status === 204 || status === 304) return
+      const accept = request.header('accept')
+      if (status >= 400) {
+        // Errors fall back to JSON when nothing is acceptable (RFC 9110 §12.5.1).
+        renderError(request, response, pick(failure, accept) ?? 'json')
+        return
+      }
+      const kind = pick(success, accept)
+      if (kind === null && o.strict) {
+        // Nothing acceptable, and the view already ran (a response made before the view phase
+        // reached here): still a 406, rendered in the error shape.
+        throw new NotAcceptable(notAcceptableDetail(o.representations))
       }
       const data = response.data
       const [payload, own] = isWithMeta(data) ? [data.data, data.meta] : [data, undefined]
@@ -209,25 +192,7 @@ export function format(options?: FormatOptions): HookMiddleware {
         o.envelope === false
           ? payload
           : o.envelope(payload, metaFor(request, response, own), request)
-      return write(request, response, kind, toPlain(doc), null)
-    } catch (error) {
-      return broken(request, response, error)
-    }
-  }
-
-  const middleware: HookMiddleware = {
-    name: 'format',
-    response(request, response) {
-      if (isRaw(request) || isRaw(response)) return
-      const status = response.status
-      if (status < 200 || status === 204 || status === 304) return
-      if (response.body !== undefined) {
-        // Already rendered (text, bytes, stream, HTML): left alone, unless it is an error page
-        // that still carries its problem document, which is re-rendered in the standard shape.
-        if (!isRenderedProblem(response)) return
-      } else if (!formattable(response)) return
-      const out = shape(request, response)
-      return out === response ? undefined : out
+      write(request, response, kind ?? (o.representations[0] as Representation), toPlain(doc), null)
     },
   }
   if (o.strict) {

@@ -37,8 +37,6 @@ export interface FormatOptions {
    * when the URL has `?pretty` (any value but `0` or `false`).
    */
   pretty?: boolean | 'query'
-  /** Told about data that could not be serialized (the client gets a 500). For logging. */
-  onError?: (error: unknown, request: CycleRequest) => void
 }
 
 /** Options with defaults applied. */
@@ -49,10 +47,18 @@ export interface ResolvedFormatOptions {
   representations: readonly Representation[]
   strict: boolean
   pretty: boolean | 'query'
-  onError: FormatOptions['onError']
 }
 
 const REPRESENTATIONS: readonly Representation[] = ['json', 'html', 'text']
+
+const KNOWN: readonly string[] = [
+  'envelope',
+  'errors',
+  'meta',
+  'representations',
+  'strict',
+  'pretty',
+]
 
 /** The default envelope: `{ data, meta }`. */
 export const defaultEnvelope: Envelope = (data, meta) => ({ data, meta })
@@ -70,6 +76,11 @@ function optionalFunction(name: string, value: unknown): void {
 /** Checks options and fills in defaults; throws `ImproperlyConfigured` (`ERR_BAD_OPTION`). */
 export function resolveOptions(options: FormatOptions = {}): ResolvedFormatOptions {
   if (typeof options !== 'object' || options === null) bad('options must be an object.')
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      bad(`unknown option ${JSON.stringify(key)}; the options are ${KNOWN.join(', ')}.`)
+    }
+  }
   const { envelope, errors = 'problem', strict = false, pretty = 'query' } = options
   if (envelope !== undefined && envelope !== false && typeof envelope !== 'function') {
     bad('envelope must be a function (data, meta, request) => document, or false.')
@@ -82,7 +93,6 @@ export function resolveOptions(options: FormatOptions = {}): ResolvedFormatOptio
     bad(`pretty must be true, false or 'query', got ${JSON.stringify(pretty)}.`)
   }
   optionalFunction('meta', options.meta)
-  optionalFunction('onError', options.onError)
   const reps = options.representations ?? REPRESENTATIONS
   if (!Array.isArray(reps) || reps.length === 0) {
     bad("representations must be a non-empty list of 'json', 'html', 'text'.")
@@ -99,6 +109,5 @@ export function resolveOptions(options: FormatOptions = {}): ResolvedFormatOptio
     representations: reps,
     strict,
     pretty,
-    onError: options.onError,
   }
 }

@@ -22,16 +22,6 @@ export function formattable(response: CycleResponse): boolean {
   return type === null || type === 'application/json' || type === PROBLEM
 }
 
-/** Whether a value already looks like a problem document for `status`. */
-export function isProblemLike(value: unknown, status: number): value is ProblemDetails {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const doc = value as Record<string, unknown>
-  return (
-    doc['status'] === status &&
-    (typeof doc['title'] === 'string' || typeof doc['type'] === 'string')
-  )
-}
-
 /**
  * The problem document for an error response. Members come in RFC 9457 order (`type`, `title`,
  * `status`, `detail`, `instance`, then extensions); `status` always equals the HTTP status.
@@ -72,9 +62,4 @@ export function toProblem(response: CycleResponse): ProblemDetails {
     doc[key] = members[key]
   }
   return doc
-}
-
-/** The bare problem used when shaping the real answer failed (no internals, like core's 500). */
-export function internalError(): ProblemDetails {
-  return { type: 'about:blank', title: STATUS_TEXT[500] as string, status: 500 }
 }

@@ -37,7 +37,7 @@ const app = createApp({
   middleware: [stamp],
   allowedHosts: ['localhost', 'api.test'],
   urls: [
-    path('echo', echo, { name: 'echo' }),
+    path('echo', echo, { name: 'echo', methods: '*' }),
     path('form', { POST: async (r) => json(Object.fromEntries(await r.form())) }),
     path('login', () => text('in').setCookie('sid', 'abc').setCookie('theme', 'dark')),
     path('logout', () => text('out').deleteCookie('sid')),

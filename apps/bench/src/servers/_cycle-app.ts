@@ -48,9 +48,10 @@ const bearer = defineMiddleware<{ user: typeof USER }>({
 
 const envelope = defineMiddleware({
   name: 'envelope',
-  response(req, res) {
-    // Only successful data responses are wrapped; problems stay RFC 9457 documents.
-    if (res.status === 200 && res.body === undefined) {
+  // A render hook reshapes the view's data before core writes it (once, with the route's schema
+  // when it has one); problems stay RFC 9457 documents.
+  render(req, res) {
+    if (res.status === 200) {
       res.data = { data: res.data, meta: { requestId: req.state['requestId'] as string } }
     }
   },

@@ -10,7 +10,7 @@
  *
  * - top row, inbound: gateway in → request hooks → URL resolution → view middlewares → view;
  * - bottom row, outbound: exception hooks → core's problem (when it converted an error) →
- *   response hooks → gateway out;
+ *   render hooks (the answer written, e.g. by format) → response hooks → gateway out;
  * - `turn`: the node where the request turned back (an entry that threw or answered, a resolver
  *   miss, a 405), or the view when nothing did.
  */
@@ -85,6 +85,7 @@ function cycleModel(hello, ev) {
     bottom.push({ group: 'core', phase: 'core', name: 'problem ' + ev.status, state: 'core', traceIndex: null,
       detail: ev.problem ? ev.problem.title : '' });
   }
+  outward('render');
   outward('response');
   bottom.push({ group: 'gateway', phase: 'gateway', name: 'out', state: 'gateway', traceIndex: null,
     detail: ev.status + ' in ' + ev.total.toFixed(2) + ' ms' });

@@ -36,7 +36,7 @@ describe('InspectorFeed', () => {
       'request',
       'resolve',
       'view',
-      'response',
+      'render',
       'response',
       'response',
     ])

@@ -66,7 +66,7 @@ describe('cycleModel()', () => {
     ])
     expect(model.bottom.map((n) => `${n.group}:${n.name}:${n.state}`)).toEqual([
       'exception:accessLog:skipped',
-      'response:format:ran',
+      'render:format:ran',
       'response:accessLog:ran',
       'response:requestId:ran',
       'gateway:out:gateway',
@@ -77,7 +77,9 @@ describe('cycleModel()', () => {
     const { model, turned } = await modelOf('GET', '/api/me', { token: 'bad' })
     expect(turned).toMatchObject({ group: 'request', name: 'authenticate', state: 'turned' })
     expect(model.top.slice(4).map((n) => n.state)).toEqual(['skipped', 'skipped'])
+    // Only middlewares that ran see the answer (Django's rule): format neither renders nor shapes it.
     expect(model.bottom.find((n) => n.name === 'format')?.state).toBe('skipped')
+    expect(model.bottom.find((n) => n.name === 'format')?.group).toBe('render')
     expect(model.bottom.map((n) => n.group)).toContain('core')
   })
 

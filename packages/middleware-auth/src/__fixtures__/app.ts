@@ -30,7 +30,7 @@ export function appWith(
 ): App {
   return createApp({
     middleware,
-    urls: [path('me/', whoami), path('guarded/', whoami, { middleware: guards }), ...extra],
+    urls: [path('me/', whoami), path('guarded/', whoami, { middleware: guards, methods: ['GET', 'POST'] }), ...extra],
   })
 }
 
