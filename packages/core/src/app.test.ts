@@ -6,6 +6,7 @@ import { include, path } from './urls/conf'
 import { View } from './views'
 import { WebRequest } from './web-request'
 import type { CycleRequest } from './request'
+import type { Middleware } from './middleware'
 
 const get = (app: ReturnType<typeof createApp>, url: string, init?: RequestInit) =>
   app.fetch(new Request(`http://localhost${url}`, init))
@@ -280,19 +281,59 @@ describe('observability', () => {
     expect(req.trace).toBeUndefined()
   })
 
-  it('describe() lists middlewares per phase and the routes', () => {
+  it('describe() lists each middleware under the phases it has, and what routes answer', () => {
     const app = createApp({
       middleware: [
+        async function timing(_req, next) {
+          return next()
+        },
         { name: 'requestId', request: () => undefined, response: () => undefined },
         { name: 'auth', request: () => undefined, exception: () => undefined },
+        { name: 'format', render: () => undefined },
       ],
-      urls: [path('notes/<uuid:id>/', () => text(''), { name: 'detail', methods: ['GET'] })],
+      urls: [
+        path('notes/<uuid:id>/', () => text(''), { name: 'detail' }),
+        path('notes/', { GET: () => text(''), POST: () => text('') }, { name: 'list' }),
+        path('hook/', () => text(''), { methods: '*', name: 'hook' }),
+      ],
     })
-    const out = app.describe()
-    expect(out).toContain('request   requestId → auth')
-    expect(out).toContain('exception auth')
-    expect(out).toContain('response  requestId')
-    expect(out).toMatch(/GET.*\/notes\/<uuid:id>\/.*detail/)
+    expect(app.describe()).toBe(
+      [
+        'Middleware',
+        '  around    timing',
+        '  request   requestId → auth',
+        '  view      (none)',
+        '  render    format',
+        '  exception auth',
+        '  response  requestId',
+        'Routes',
+        '  GET,HEAD,OPTIONS         /notes/<uuid:id>/  detail',
+        '  GET,HEAD,OPTIONS,POST    /notes/            list',
+        '  *                        /hook/             hook',
+      ].join('\n')
+    )
+  })
+
+  it('Allow tells the truth: a function view answers GET, HEAD and OPTIONS unless told otherwise', async () => {
+    const app = createApp({
+      urls: [path('list/', () => [1, 2]), path('any/', (req) => text(req.method), { methods: '*' })],
+    })
+    const del = await app.fetch(new Request('http://localhost/list/', { method: 'DELETE' }))
+    expect(del.status).toBe(405)
+    expect(del.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    const options = await app.fetch(new Request('http://localhost/list/', { method: 'OPTIONS' }))
+    expect(options.status).toBe(204)
+    expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    const head = await app.fetch(new Request('http://localhost/list/', { method: 'HEAD' }))
+    expect(head.status).toBe(200)
+    expect(await (await app.fetch(new Request('http://localhost/any/', { method: 'DELETE' }))).text()).toBe('DELETE')
+  })
+
+  it('validates route-scoped middleware when the app is created', () => {
+    const urls = [path('x/', () => text(''), { middleware: [{ name: 'empty' } as Middleware] })]
+    expect(() => createApp({ urls })).toThrow(/Middleware "empty" of path\("x\/"\) has no hook/)
+    const included = [include('api/', [path('x/', () => text(''))], { middleware: [42 as unknown as Middleware] })]
+    expect(() => createApp({ urls: included })).toThrow(/is number; expected a function/)
   })
 })
 
