@@ -43,7 +43,9 @@ export function toLayer(m: Middleware, index: number, where = 'createApp()'): La
   if (typeof m !== 'object' || m === null) {
     throw new ImproperlyConfigured(
       'ERR_BAD_MIDDLEWARE',
-      `Middleware #${index} of ${where} is ${m === null ? 'null' : typeof m}; expected a function (request, next) or an object of hooks.`
+      `Middleware #${index} of ${where} is ${
+        m === null ? 'null' : typeof m
+      }; expected a function (request, next) or an object of hooks.`
     )
   }
   const name = middlewareName(m, index)
@@ -104,6 +106,8 @@ export function toResponse(v: unknown, who: string): CycleResponse {
   if (typeof v === 'object' && v !== null && isWebResponse(v)) return CycleResponse.fromResponse(v)
   throw new ImproperlyConfigured(
     'ERR_MIDDLEWARE_RETURNED_NOTHING',
-    `${who} returned ${v === null ? 'null' : typeof v}; hooks must return a response (CycleResponse or Response) or nothing.`
+    `${who} returned ${
+      v === null ? 'null' : typeof v
+    }; hooks must return a response (CycleResponse or Response) or nothing.`
   )
 }

@@ -7,7 +7,9 @@ import { ResponseShapeError } from './serializer'
 import { path } from './urls/conf'
 import { WebRequest } from './web-request'
 
-type Plan = Partial<Record<'request' | 'view' | 'render' | 'exception' | 'response', 'respond' | 'throw' | 'render'>>
+type Plan = Partial<
+  Record<'request' | 'view' | 'render' | 'exception' | 'response', 'respond' | 'throw' | 'render'>
+>
 
 /** A middleware with all five hooks that records each call in `log`. */
 function recorder(name: string, log: string[], plan: Plan = {}): HookMiddleware {
@@ -29,7 +31,10 @@ function recorder(name: string, log: string[], plan: Plan = {}): HookMiddleware 
   }
 }
 
-function setup(plans: { a?: Plan; b?: Plan; c?: Plan } = {}, view: () => unknown = () => ({ ok: true })) {
+function setup(
+  plans: { a?: Plan; b?: Plan; c?: Plan } = {},
+  view: () => unknown = () => ({ ok: true })
+) {
   const log: string[] = []
   const errors: unknown[] = []
   const middleware: Middleware[] = [
@@ -45,8 +50,11 @@ function setup(plans: { a?: Plan; b?: Plan; c?: Plan } = {}, view: () => unknown
   return { app, log, errors }
 }
 
-const run = async (app: ReturnType<typeof setup>['app'], url = 'http://localhost/here/', accept?: string) =>
-  app.handle(new WebRequest(new Request(url, accept ? { headers: { accept } } : undefined)))
+const run = async (
+  app: ReturnType<typeof setup>['app'],
+  url = 'http://localhost/here/',
+  accept?: string
+) => app.handle(new WebRequest(new Request(url, accept ? { headers: { accept } } : undefined)))
 
 const IN = ['A.request', 'B.request', 'C.request', 'A.view', 'B.view', 'C.view', 'V']
 
@@ -54,14 +62,28 @@ describe('the render step', () => {
   it('runs render hooks innermost first after the view, before any response hook', async () => {
     const { app, log } = setup()
     const res = await run(app)
-    expect(log).toEqual([...IN, 'C.render', 'B.render', 'A.render', 'C.response', 'B.response', 'A.response'])
+    expect(log).toEqual([
+      ...IN,
+      'C.render',
+      'B.render',
+      'A.render',
+      'C.response',
+      'B.response',
+      'A.response',
+    ])
     expect(res.body).toBe('{"ok":true}')
   })
 
   it('stops at the first render hook that renders the body', async () => {
     const { app, log } = setup({ b: { render: 'render' } })
     const res = await run(app)
-    expect(log.slice(IN.length)).toEqual(['C.render', 'B.render', 'C.response', 'B.response', 'A.response'])
+    expect(log.slice(IN.length)).toEqual([
+      'C.render',
+      'B.render',
+      'C.response',
+      'B.response',
+      'A.response',
+    ])
     expect(res.body).toBe('rendered by B')
     expect(res.data).toEqual({ ok: true }) // the data it was rendered from stays readable
   })
@@ -69,7 +91,14 @@ describe('the render step', () => {
   it('renders a short-circuit answer with the hooks of the middlewares that ran', async () => {
     const { app, log } = setup({ b: { request: 'respond' } })
     const res = await run(app)
-    expect(log).toEqual(['A.request', 'B.request', 'B.render', 'A.render', 'B.response', 'A.response'])
+    expect(log).toEqual([
+      'A.request',
+      'B.request',
+      'B.render',
+      'A.render',
+      'B.response',
+      'A.response',
+    ])
     expect(res.body).toBe('{"from":"B.request"}')
   })
 
@@ -106,7 +135,9 @@ describe('the render step', () => {
           name: 'slow',
           // Only for the view's answer: core's 500 is then rendered without it.
           render: ((_req: unknown, res: CycleResponse) =>
-            res.status === 200 ? Promise.resolve() : undefined) as unknown as HookMiddleware['render'],
+            res.status === 200
+              ? Promise.resolve()
+              : undefined) as unknown as HookMiddleware['render'],
         },
       ],
       urls: [path('x/', () => ({ id: 1 }))],
@@ -139,15 +170,29 @@ describe('a failure to render is the view failing', () => {
     const res = await run(app)
     expect(res.status).toBe(500)
     expect(log.slice(IN.length)).toEqual([
-      'C.render', 'B.render', 'A.render', // the view's data: no hook renders it, core fails to
-      'C.exception', 'B.exception', 'A.exception',
-      'C.render', 'B.render', 'A.render', // core's 500 problem
-      'C.response', 'B.response', 'A.response',
+      'C.render',
+      'B.render',
+      'A.render', // the view's data: no hook renders it, core fails to
+      'C.exception',
+      'B.exception',
+      'A.exception',
+      'C.render',
+      'B.render',
+      'A.render', // core's 500 problem
+      'C.response',
+      'B.response',
+      'A.response',
     ])
-    expect(JSON.parse(res.body as string)).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500 })
+    expect(JSON.parse(res.body as string)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+    })
     expect(res.headers.get('x-cycle-original-status')).toBeNull()
     expect(errors).toHaveLength(1)
-    expect((errors[0] as HttpError).detail).toBe('The response data could not be serialized as JSON.')
+    expect((errors[0] as HttpError).detail).toBe(
+      'The response data could not be serialized as JSON.'
+    )
     expect(((errors[0] as Error).cause as Error).name).toBe('TypeError')
   })
 
@@ -157,7 +202,15 @@ describe('a failure to render is the view failing', () => {
         { response: (_req, res) => void res.headers.set('x-seen', 'yes') },
         { exception: () => text('handled', 422) },
       ],
-      urls: [path('x/', () => ({ cyclic: (() => { const a: Record<string, unknown> = {}; a['a'] = a; return a })() }))],
+      urls: [
+        path('x/', () => ({
+          cyclic: (() => {
+            const a: Record<string, unknown> = {}
+            a['a'] = a
+            return a
+          })(),
+        })),
+      ],
     })
     const res = await app.fetch(new Request('http://localhost/x/'))
     expect(res.status).toBe(422)
@@ -207,7 +260,11 @@ describe('one reporting path', () => {
           },
         },
       ],
-      urls: [path('x/', () => { throw new Error('the view broke') })],
+      urls: [
+        path('x/', () => {
+          throw new Error('the view broke')
+        }),
+      ],
     })
     app.on('requestException', (_req, e) => errors.push((e as Error).message))
     expect((await app.fetch(new Request('http://localhost/x/'))).status).toBe(500)
@@ -218,16 +275,29 @@ describe('one reporting path', () => {
   it('reports each failure once: view, response hook, error handler', async () => {
     const errors: string[] = []
     const app = createApp({
-      middleware: [{ response: (req) => { if (req.path === '/late/') throw new Error('response hook') } }],
-      errorHandler: (req) => { if (req.path === '/handler/') throw new Error('error handler') },
+      middleware: [
+        {
+          response: (req) => {
+            if (req.path === '/late/') throw new Error('response hook')
+          },
+        },
+      ],
+      errorHandler: (req) => {
+        if (req.path === '/handler/') throw new Error('error handler')
+      },
       urls: [
-        path('view/', () => { throw new Error('view') }),
+        path('view/', () => {
+          throw new Error('view')
+        }),
         path('late/', () => text('ok')),
-        path('handler/', () => { throw new Error('first') }),
+        path('handler/', () => {
+          throw new Error('first')
+        }),
       ],
     })
     app.on('requestException', (_req, e) => errors.push((e as Error).message))
-    for (const p of ['/view/', '/late/', '/handler/']) await app.fetch(new Request(`http://localhost${p}`))
+    for (const p of ['/view/', '/late/', '/handler/'])
+      await app.fetch(new Request(`http://localhost${p}`))
     expect(errors).toEqual(['view', 'response hook', 'first', 'error handler'])
   })
 })
@@ -249,13 +319,25 @@ describe('problem documents', () => {
     const res = await app.fetch(new Request('http://localhost/x/'))
     expect(res.status).toBe(409)
     const doc = (await res.json()) as Record<string, unknown>
-    expect(doc).toEqual({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'Title taken.', field: 'title' })
+    expect(doc).toEqual({
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'Title taken.',
+      field: 'title',
+    })
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
   })
 
   it('an invalid header on an HttpError is dropped, the error still answers', async () => {
     const app = createApp({
-      urls: [path('x/', () => { throw new HttpError(429, { headers: { 'retry-after': '1\r\nx: y', 'bad name': 'v', ok: '1' } }) })],
+      urls: [
+        path('x/', () => {
+          throw new HttpError(429, {
+            headers: { 'retry-after': '1\r\nx: y', 'bad name': 'v', ok: '1' },
+          })
+        }),
+      ],
     })
     const res = await app.fetch(new Request('http://localhost/x/'))
     expect(res.status).toBe(429)
@@ -266,7 +348,9 @@ describe('problem documents', () => {
   it('says Vary: Accept on JSON and HTML problems alike', async () => {
     const app = createApp({ urls: [] })
     const asJson = await app.fetch(new Request('http://localhost/nope/'))
-    const asHtml = await app.fetch(new Request('http://localhost/nope/', { headers: { accept: 'text/html' } }))
+    const asHtml = await app.fetch(
+      new Request('http://localhost/nope/', { headers: { accept: 'text/html' } })
+    )
     expect(asJson.headers.get('vary')).toBe('Accept')
     expect(asHtml.headers.get('vary')).toBe('Accept')
     expect(asHtml.headers.get('content-type')).toBe('text/html; charset=utf-8')

@@ -7,7 +7,7 @@
 import { InternalServerError } from './errors'
 import { renderProblem } from './exception-response'
 import type { CycleRequest } from './request'
-import { PROBLEM_TYPE, type CycleResponse } from './response'
+import { CycleResponse, PROBLEM_TYPE } from './response'
 import { ResponseShapeError, serializerFor } from './serializer'
 
 /**
@@ -31,4 +31,14 @@ export function renderDefault(request: CycleRequest, res: CycleResponse): void {
       { cause: error }
     )
   }
+}
+
+/** A 500 problem that cannot fail to render: fixed text, no schema, no hook. */
+export function bareProblem(): CycleResponse {
+  const res = new CycleResponse(
+    '{"type":"about:blank","title":"Internal Server Error","status":500}',
+    { status: 500 }
+  )
+  res.headers._map['content-type'] = 'application/problem+json'
+  return res
 }
