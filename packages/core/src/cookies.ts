@@ -1,7 +1,10 @@
 /**
  * @module
- * Cookie header parsing (RFC 6265 §5.4), lenient like browsers: bad pairs are skipped, never thrown.
+ * Cookies both ways: `Cookie` header parsing (RFC 6265 §5.4), lenient like browsers (bad pairs are
+ * skipped, never thrown), and `Set-Cookie` serialization (§4.1), strict (a name or attribute that
+ * could inject a field is refused).
  */
+import { ImproperlyConfigured } from './codes'
 
 /** Parses a `Cookie` header into a name → value map (first occurrence wins, values decoded). */
 export function parseCookies(header: string | null): Record<string, string> {
@@ -34,4 +37,44 @@ function safeDecode(value: string): string {
   } catch {
     return value
   }
+}
+
+/** Cookie attributes (RFC 6265 §4.1). */
+export interface CookieOptions {
+  maxAge?: number
+  expires?: Date
+  path?: string
+  domain?: string
+  secure?: boolean
+  httpOnly?: boolean
+  sameSite?: 'Strict' | 'Lax' | 'None'
+  partitioned?: boolean
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const COOKIE_ATTR = /^[\x21-\x3a\x3c-\x7e]*$/
+
+/** Serializes one `Set-Cookie` value. Refuses names and attributes that could inject fields. */
+export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
+  if (!COOKIE_NAME.test(name)) {
+    throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie name ${JSON.stringify(name)}.`)
+  }
+  let out = `${name}=${encodeURIComponent(value)}`
+  if (options.maxAge !== undefined) out += `; Max-Age=${Math.floor(options.maxAge)}`
+  if (options.expires) out += `; Expires=${options.expires.toUTCString()}`
+  for (const [attr, v] of [
+    ['Domain', options.domain],
+    ['Path', options.path ?? '/'],
+  ] as const) {
+    if (v === undefined) continue
+    if (!COOKIE_ATTR.test(v)) {
+      throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie ${attr} ${JSON.stringify(v)}.`)
+    }
+    out += `; ${attr}=${v}`
+  }
+  if (options.secure) out += '; Secure'
+  if (options.httpOnly) out += '; HttpOnly'
+  if (options.sameSite) out += `; SameSite=${options.sameSite}`
+  if (options.partitioned) out += '; Partitioned'
+  return out
 }

@@ -26,19 +26,19 @@ export {
   stream,
   noContent,
   problem,
-  serializeCookie,
   serializeData,
   iterableToStream,
   JSON_TYPE,
   TEXT_TYPE,
   PROBLEM_TYPE,
 } from './response'
-export type { BodyInit, ResponseInit, CookieOptions, ProblemDetails } from './response'
+export type { BodyInit, ResponseInit, ProblemDetails } from './response'
+export type { CookieOptions } from './cookies'
 export { compileSerializer, serializerFor, ResponseShapeError } from './serializer'
 export type { JsonSchema, JsonType, ResponseSchemas, Serializer } from './serializer'
 export { HeaderMap } from './headers'
 export type { HeadersInit } from './headers'
-export { parseCookies } from './cookies'
+export { parseCookies, serializeCookie } from './cookies'
 export {
   HttpError,
   BadRequest,

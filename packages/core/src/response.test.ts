@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HeaderMap } from './headers'
-import { CycleResponse, html, json, noContent, problem, redirect, serializeCookie, stream, text } from './response'
+import { serializeCookie } from './cookies'
+import { CycleResponse, html, json, noContent, problem, redirect, stream, text } from './response'
 
 describe('HeaderMap', () => {
   it('is case-insensitive and keeps Set-Cookie apart', () => {

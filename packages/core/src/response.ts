@@ -6,8 +6,8 @@
  * the view phase (render hooks first, then JSON), so response middlewares see the final body and
  * can still read `data`; one that assigns new `data` gets it rendered again after the phase.
  */
+import { serializeCookie, type CookieOptions } from './cookies'
 import { HeaderMap, type HeadersInit } from './headers'
-import { ImproperlyConfigured } from './codes'
 
 /** What a response body may be. */
 export type BodyInit =
@@ -213,46 +213,6 @@ export function iterableToStream(
       await it?.return?.(reason)
     },
   })
-}
-
-/** Cookie attributes (RFC 6265 §4.1). */
-export interface CookieOptions {
-  maxAge?: number
-  expires?: Date
-  path?: string
-  domain?: string
-  secure?: boolean
-  httpOnly?: boolean
-  sameSite?: 'Strict' | 'Lax' | 'None'
-  partitioned?: boolean
-}
-
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const COOKIE_ATTR = /^[\x21-\x3a\x3c-\x7e]*$/
-
-/** Serializes one `Set-Cookie` value. Refuses names and attributes that could inject fields. */
-export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) {
-    throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie name ${JSON.stringify(name)}.`)
-  }
-  let out = `${name}=${encodeURIComponent(value)}`
-  if (options.maxAge !== undefined) out += `; Max-Age=${Math.floor(options.maxAge)}`
-  if (options.expires) out += `; Expires=${options.expires.toUTCString()}`
-  for (const [attr, v] of [
-    ['Domain', options.domain],
-    ['Path', options.path ?? '/'],
-  ] as const) {
-    if (v === undefined) continue
-    if (!COOKIE_ATTR.test(v)) {
-      throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie ${attr} ${JSON.stringify(v)}.`)
-    }
-    out += `; ${attr}=${v}`
-  }
-  if (options.secure) out += '; Secure'
-  if (options.httpOnly) out += '; HttpOnly'
-  if (options.sameSite) out += `; SameSite=${options.sameSite}`
-  if (options.partitioned) out += '; Partitioned'
-  return out
 }
 
 /** `application/json` with charset. */
