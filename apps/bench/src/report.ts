@@ -248,7 +248,7 @@ export function renderReport(r: Results): string {
     )
     for (const [name, row] of Object.entries(r.router.results)) {
       push(
-        `| ${name === 'cycle' ? 'Cycle `Resolver.match`' : name} | ${cases.map((c) => ns(row[c]?.p50 ?? NaN)).join(' | ')} |`
+        `| ${name === 'cycle' ? 'Cycle `app.resolve`' : name} | ${cases.map((c) => ns(row[c]?.p50 ?? NaN)).join(' | ')} |`
       )
     }
     push('')

@@ -383,3 +383,41 @@ describe('reverse and shutdown', () => {
     expect((await get(app, '/big/', { method: 'POST', body })).status).toBe(200)
   })
 })
+
+describe('introspection', () => {
+  const app = createApp({
+    urls: [
+      include(
+        'api/',
+        [
+          path('notes/<int:id>/', { GET: () => text(''), DELETE: () => text('') }, { name: 'detail' }),
+          path('ping/', () => text('pong')),
+        ],
+        { namespace: 'api' }
+      ),
+    ],
+  })
+
+  it('resolve() says what a path and method would match, with converted params', () => {
+    expect(app.resolve('/api/notes/7/')).toEqual({
+      pattern: 'api/notes/<int:id>/',
+      name: 'detail',
+      namespace: 'api',
+      qualifiedName: 'api:detail',
+      methods: ['GET', 'DELETE'],
+      params: { id: 7 },
+    })
+    expect(app.resolve('/api/notes/7/', 'delete')?.qualifiedName).toBe('api:detail')
+    expect(app.resolve('/api/ping/', 'HEAD')?.pattern).toBe('api/ping/')
+    expect(app.resolve('/api/ping/')?.params).toEqual({})
+    expect(app.resolve('/api/ping/', 'POST')).toBeNull() // a 405: no route answers the method
+    expect(app.resolve('/api/notes/x/')).toBeNull() // the int converter refuses "x"
+  })
+
+  it('routes() lists every route with the methods it answers', () => {
+    expect(app.routes().map((r) => [r.name, r.answers])).toEqual([
+      ['api:detail', ['DELETE', 'GET', 'HEAD', 'OPTIONS']],
+      [undefined, ['GET', 'HEAD', 'OPTIONS']],
+    ])
+  })
+})

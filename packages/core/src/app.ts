@@ -10,10 +10,10 @@ import { HOOKS, toLayer, type Layer } from './layer'
 import type { ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline } from './pipeline'
 import { bareProblem, renderDefault } from './render'
-import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest } from './request'
+import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest, type Params, type RouteMatch } from './request'
 import { CycleResponse } from './response'
 import { serverTiming, traceLayer } from './trace'
-import { Resolver, type UrlEntry } from './urls/resolver'
+import { Resolver, routeFor, type RouteInfo, type UrlEntry } from './urls/resolver'
 import type { ReverseArgs, ReverseParams, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
@@ -58,6 +58,14 @@ export interface AppEvents {
 
 type Listeners = { [K in keyof AppEvents]: AppEvents[K][] }
 
+const NO_PARAMS: Params = Object.freeze({})
+
+/** What {@link App.resolve} finds: the route (as `request.route` would hold it) and its parameters. */
+export interface ResolvedRoute extends RouteMatch {
+  /** The converted parameters (`{ id: 7 }`). */
+  readonly params: Params
+}
+
 const HOST_RE = /^(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$/
 
 /** Strips the port and lower-cases a Host header value; `null` when malformed. */
@@ -83,10 +91,9 @@ function hostAllowed(host: string, allowed: readonly string[]): boolean {
  * {@link App.fetch} directly.
  */
 export class App<S extends object = object, U extends readonly UrlEntry[] = readonly UrlEntry[]> {
-  /** The compiled URL resolver. */
-  readonly resolver: Resolver<U>
   /** The options the app was created with. */
   readonly options: Readonly<AppOptions>
+  readonly #resolver: Resolver<U>
   readonly #pipeline: Pipeline
   readonly #layers: readonly Layer[]
   readonly #listeners: Listeners = { requestStarted: [], requestFinished: [], requestException: [] }
@@ -112,18 +119,19 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
     const allowed = options.allowedHosts ?? ['*']
     this.#allowed = allowed.includes('*') ? null : allowed.map((h) => h.toLowerCase())
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-    this.resolver = new Resolver<U>(options.urls, { appendSlash: options.appendSlash ?? true })
+    const resolver = new Resolver<U>(options.urls, { appendSlash: options.appendSlash ?? true })
+    this.#resolver = resolver
     this.#pipeline = new Pipeline(
       this.#layers,
       {
-        resolver: this.resolver as unknown as Resolver,
+        resolver: resolver as unknown as Resolver,
         debug: options.debug === true,
         errorHandler: options.errorHandler,
         trace: this.#trace,
         wrap: this.#trace ? traceLayer : undefined,
         report: (req, error) => this.reportException(req, error),
       },
-      this.resolver.compiledRoutes()
+      resolver.compiledRoutes()
     )
   }
 
@@ -140,7 +148,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
       this.#goodHost = host
     }
     if (this.options.bodyLimit !== undefined) request.bodyLimit = this.#bodyLimit
-    bindUrls(request, this.resolver as unknown as Resolver)
+    bindUrls(request, this.#resolver as unknown as Resolver)
     if (this.#trace) {
       request.trace = []
       request.traceStart = performance.now()
@@ -174,7 +182,34 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
    * ```
    */
   reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgs<ReverseParams<U, N>>): string {
-    return this.resolver.reverse(name, ...args)
+    return this.#resolver.reverse(name, ...args)
+  }
+
+  /**
+   * What a request for `path` would resolve to, without running anything (Django's `resolve()`):
+   * the route answering `method` and its converted parameters, or `null` when no route matches
+   * the path or none answers the method.
+   *
+   * @param path the decoded path, with its leading slash (`/api/notes/7/`)
+   * @param method default `GET`
+   * @example
+   * ```ts
+   * app.resolve('/api/notes/7/') // { qualifiedName: 'api:notes:detail', params: { id: 7 }, … }
+   * ```
+   */
+  resolve(path: string, method = 'GET'): ResolvedRoute | null {
+    const target: { params: Params } = { params: NO_PARAMS }
+    const endpoint = this.#resolver.match(path, target)
+    if (endpoint === null) return null
+    const route = routeFor(endpoint, method === 'GET' ? method : method.toUpperCase())
+    if (route === undefined) return null
+    const { pattern, name, namespace, qualifiedName, methods } = route
+    return { pattern, name, namespace, qualifiedName, methods, params: target.params }
+  }
+
+  /** Every route, in declaration order, with its name and the methods it answers. */
+  routes(): readonly RouteInfo[] {
+    return this.#resolver.routes()
   }
 
   /**
@@ -230,7 +265,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
       lines.push(`  ${phase.padEnd(9)} ${list.length ? list.join(' → ') : '(none)'}`)
     }
     lines.push('Routes')
-    const routes = this.resolver.routes()
+    const routes = this.#resolver.routes()
     const width = Math.max(8, ...routes.map((r) => r.pattern.length + 1))
     for (const r of routes) {
       const mw = r.middleware.length ? `  [${r.middleware.join(', ')}]` : ''

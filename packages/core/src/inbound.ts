@@ -11,7 +11,7 @@ import { isThenable, isWebResponse, toResponse, type Layer } from './layer'
 import { Outbound, type Result } from './outbound'
 import { CycleResponse, JSON_TYPE, redirect } from './response'
 import { record, traced } from './trace'
-import type { CompiledRoute } from './urls/resolver'
+import { routeFor, type CompiledRoute } from './urls/resolver'
 
 const VIEW_OUTCOMES = ['returned nothing', 'returned'] as const
 
@@ -70,18 +70,13 @@ export class Trip extends Outbound {
     }
     if (o.trace) record(req, 'resolve', ep?.pattern ?? '', t0, ep === null ? 'miss' : 'match')
     if (ep === null) return this.#miss()
-    const method = req.method
-    let route = method === 'GET' ? ep.get : ep.byMethod[method]
+    const route = routeFor(ep, req.method)
     if (route === undefined) {
-      if (method === 'HEAD') route = ep.byMethod['GET']
-      route ??= ep.any
-      if (route === undefined) {
-        if (method !== 'OPTIONS')
-          return this.exceptionPhase(new MethodNotAllowed(ep.allow), this.entered)
-        const res = new CycleResponse(null, { status: 204 })
-        res.headers._map['allow'] = ep.allow.join(', ')
-        return this.responsePhase(res)
-      }
+      if (req.method !== 'OPTIONS')
+        return this.exceptionPhase(new MethodNotAllowed(ep.allow), this.entered)
+      const res = new CycleResponse(null, { status: 204 })
+      res.headers._map['allow'] = ep.allow.join(', ')
+      return this.responsePhase(res)
     }
     req.route = route
     this.route = route

@@ -1,7 +1,7 @@
 /**
  * @module
  * Routers on one table (`_github-routes.ts`, 102 GET routes), same process, same run: Cycle's
- * `Resolver` vs find-my-way, rou3 (`findRoute` and the compiled `compileRouter`), Hono's
+ * `app.resolve()` (the compiled resolver, plus picking the method's route) vs find-my-way, rou3 (`findRoute` and the compiled `compileRouter`), Hono's
  * RegExpRouter and TrieRouter. Four lookups: a static hit, one parameter, three parameters and
  * a miss. Each router is checked to find the right route (and params) first. Prints one JSON line.
  */
@@ -11,7 +11,7 @@ import { TrieRouter } from 'hono/router/trie-router'
 import { bench, do_not_optimize, run } from 'mitata'
 import { addRoute, createRouter, findRoute } from 'rou3'
 import { compileRouter } from 'rou3/compiler'
-import { path as cyclePath, Resolver } from '@cycle/core'
+import { createApp, path as cyclePath } from '@cycle/core'
 import { GITHUB_ROUTES, LOOKUPS } from './_github-routes'
 
 /** `/repos/:owner/:repo` → `repos/<owner>/<repo>` (Django syntax, no leading slash). */
@@ -21,7 +21,7 @@ export function toCyclePattern(route: string): string {
 
 type Lookup = (path: string) => { route: string; params: Record<string, unknown> | null } | null
 
-const resolver = new Resolver(GITHUB_ROUTES.map((r) => cyclePath(toCyclePattern(r), () => r)))
+const app = createApp({ urls: GITHUB_ROUTES.map((r) => cyclePath(toCyclePattern(r), () => r)) })
 const fmw = FindMyWay()
 const rou = createRouter<string>()
 const regexp = new RegExpRouter<string>()
@@ -37,11 +37,10 @@ const compiled = compileRouter(rou)
 /** What each router's own lookup returns, reduced to (route, params) for the correctness check. */
 const LOOKUP: Record<string, Lookup> = {
   cycle: (p) => {
-    const target = { params: {} as Record<string, unknown> }
-    const hit = resolver.match(p, target)
+    const hit = app.resolve(p)
     return hit === null
       ? null
-      : { route: `/${hit.pattern.replace(/<(\w+)>/g, ':$1')}`, params: target.params }
+      : { route: `/${hit.pattern.replace(/<(\w+)>/g, ':$1')}`, params: hit.params }
   },
   'find-my-way': (p) => {
     const hit = fmw.find('GET', p)
@@ -81,7 +80,7 @@ for (const [name, lookup] of Object.entries(LOOKUP)) {
 
 // The measured calls: each router's native lookup, nothing added around it.
 const CALLS: Record<string, (path: string) => unknown> = {
-  cycle: (p) => resolver.match(p, { params: {} }),
+  cycle: (p) => app.resolve(p),
   'find-my-way': (p) => fmw.find('GET', p),
   'rou3 compiled': (p) => compiled('GET', p),
   rou3: (p) => findRoute(rou, 'GET', p),

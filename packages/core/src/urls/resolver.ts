@@ -260,6 +260,19 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   }
 }
 
+/**
+ * The route of `endpoint` that answers `method`: its own, HEAD falling back to GET, then a route
+ * answering every method. `undefined` means 405 (or core's OPTIONS answer).
+ */
+export function routeFor(endpoint: Endpoint, method: string): CompiledRoute | undefined {
+  let route = method === 'GET' ? endpoint.get : endpoint.byMethod[method]
+  if (route === undefined) {
+    if (method === 'HEAD') route = endpoint.byMethod['GET']
+    route ??= endpoint.any
+  }
+  return route
+}
+
 /** The methods `route` answers within `endpoint` (see {@link RouteInfo.answers}). */
 function answeredBy(route: CompiledRoute, endpoint: Endpoint): readonly string[] {
   if (route.methods === null) return ['*']
