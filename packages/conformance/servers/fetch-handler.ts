@@ -13,6 +13,10 @@ export type RemoteAddressOf<Env> = (request: Request, env: Env) => string | null
 /** gateway-fetch over the fixture app, with the runtime's client address. */
 export function createHandler<Env>(
   getRemoteAddress: RemoteAddressOf<Env>
-): (request: Request, env?: Env, ctx?: ConformanceExecutionContext) => Response | Promise<Response> {
+): (
+  request: Request,
+  env?: Env,
+  ctx?: ConformanceExecutionContext
+) => Response | Promise<Response> {
   return createConformanceHandler<Env>(getRemoteAddress)
 }

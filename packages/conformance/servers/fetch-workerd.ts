@@ -11,7 +11,11 @@ const handler = createHandler<unknown>(() => undefined)
 
 /** The Worker: workerd calls `fetch(request, env, ctx)` for each request on the socket. */
 const worker: {
-  fetch(request: Request, env: unknown, ctx: ConformanceExecutionContext): Response | Promise<Response>
+  fetch(
+    request: Request,
+    env: unknown,
+    ctx: ConformanceExecutionContext
+  ): Response | Promise<Response>
 } = {
   fetch: (request, env, ctx) => handler(request, env, ctx),
 }

@@ -69,7 +69,14 @@ describe('nodeAddress', () => {
   })
 
   it('gives undefined for unknown, obfuscated and malformed nodes', () => {
-    for (const node of ['unknown', '_hidden', '[::1', 'evil.example', '1.2.3.4:80:90', '<script>']) {
+    for (const node of [
+      'unknown',
+      '_hidden',
+      '[::1',
+      'evil.example',
+      '1.2.3.4:80:90',
+      '<script>',
+    ]) {
       expect(nodeAddress(node), node).toBeUndefined()
     }
   })

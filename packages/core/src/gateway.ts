@@ -21,12 +21,7 @@
  * ```
  */
 export { assertGatewayApp, compileGatewayOptions } from './gateway-app'
-export type {
-  GatewayApp,
-  GatewayConfig,
-  GatewayErrorHandler,
-  GatewayOptions,
-} from './gateway-app'
+export type { GatewayApp, GatewayConfig, GatewayErrorHandler, GatewayOptions } from './gateway-app'
 export { compileTrust, isIp } from './trust'
 export type { CompiledTrust, TrustProxy } from './trust'
 export { nodeAddress, parseForwarded, resolveForwarded } from './forwarded'

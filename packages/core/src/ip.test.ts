@@ -6,7 +6,10 @@ const ip = (text: string): Groups => {
   if (groups === null) throw new Error(`not an address: ${text}`)
   return groups
 }
-const hex = (text: string): string => ip(text).map((g) => g.toString(16)).join(':')
+const hex = (text: string): string =>
+  ip(text)
+    .map((g) => g.toString(16))
+    .join(':')
 const within = (address: string, range: string): boolean => {
   const cidr = parseCidr(range)
   if (cidr === null) throw new Error(`not a range: ${range}`)

@@ -28,7 +28,9 @@ async function info(
 
 describe('toFetchHandler: trustProxy', () => {
   it('ignores proxy headers by default', async () => {
-    const res = await toFetchHandler(fixture)(new Request('http://localhost/info', { headers: proxied }))
+    const res = await toFetchHandler(fixture)(
+      new Request('http://localhost/info', { headers: proxied })
+    )
     expect(await res.json()).toMatchObject({
       protocol: 'http',
       host: 'localhost',
@@ -125,7 +127,10 @@ describe('toFetchHandler: trustProxy', () => {
     expect(() => toFetchHandler(fixture, { trustProxy: () => true })).toThrow(ImproperlyConfigured)
     for (const trustProxy of ['yes', 1.5, ['10.0.0.0/33']]) {
       expect(() =>
-        toFetchHandler(fixture, { trustProxy: trustProxy as TrustProxy, getRemoteAddress: () => '' })
+        toFetchHandler(fixture, {
+          trustProxy: trustProxy as TrustProxy,
+          getRemoteAddress: () => '',
+        })
       ).toThrow(ImproperlyConfigured)
     }
     // An empty list trusts nobody and needs no address.

@@ -14,7 +14,11 @@ export interface FetchContext {
   readonly trust: CompiledTrust | null
   /** The platform's client address (Bun's `requestIP`, Deno's `info.remoteAddr`). */
   readonly getRemoteAddress:
-    | ((request: Request, env: never, ctx: ExecutionContext | undefined) => string | null | undefined)
+    | ((
+        request: Request,
+        env: never,
+        ctx: ExecutionContext | undefined
+      ) => string | null | undefined)
     | undefined
 }
 
@@ -74,8 +78,8 @@ export class FetchRequest extends WebRequest {
   #peerAddress(): string | undefined {
     if (this.#peer !== UNREAD) return this.#peer
     const get = this.#context.getRemoteAddress
-    const env = this.env as never
-    return (this.#peer = get === undefined ? undefined : (get(this.raw, env, this.#ctx) ?? undefined))
+    if (get === undefined) return (this.#peer = undefined)
+    return (this.#peer = get(this.raw, this.env as never, this.#ctx) ?? undefined)
   }
 
   #proxied(): ForwardedInfo {

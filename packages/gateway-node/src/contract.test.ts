@@ -4,7 +4,15 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { stream, text, type CycleRequest, type CycleResponse } from '@cycle/core'
-import { RawClient, closeAll, deferred, rawRequest, routesApp, start, until } from './__fixtures__/net'
+import {
+  RawClient,
+  closeAll,
+  deferred,
+  rawRequest,
+  routesApp,
+  start,
+  until,
+} from './__fixtures__/net'
 import { toNodeHandler } from './handler'
 
 const opened: http.Server[] = []

@@ -75,7 +75,9 @@ describe('trustProxy end to end', () => {
 
   it('works the same through toNodeHandler on a plain node:http server', async () => {
     const server = http.createServer(
-      toNodeHandler(probe, { trustProxy: (address) => address === '127.0.0.1' }) as http.RequestListener
+      toNodeHandler(probe, {
+        trustProxy: (address) => address === '127.0.0.1',
+      }) as http.RequestListener
     )
     opened.push(server)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -11,12 +11,7 @@ import { createNodeServer, resolveTimeouts } from './_server'
 import { trackShutdown } from './_shutdown'
 import { onClientError } from './client-error'
 import { createListener } from './handler'
-import {
-  DEFAULTS,
-  type CloseOptions,
-  type ServeOptions,
-  type ServerHandle,
-} from './options'
+import { DEFAULTS, type CloseOptions, type ServeOptions, type ServerHandle } from './options'
 
 /**
  * Starts a server. Resolves once it listens; rejects if it cannot (port in use, bad options).

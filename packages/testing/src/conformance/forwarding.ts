@@ -47,7 +47,11 @@ function expectClient(seen: Seen, form: TrustForm, address: string | null): void
     { remoteAddress: address, protocol: 'https', host: 'shop.example' },
     `trustProxy ${form}: what the proxies say (walked from the right)`
   )
-  assertEqual(seen.url, `https://shop.example/trust/${form}/info`, `trustProxy ${form}: request.url`)
+  assertEqual(
+    seen.url,
+    `https://shop.example/trust/${form}/info`,
+    `trustProxy ${form}: request.url`
+  )
 }
 
 /** A loopback peer, or none where the platform gives no address (workerd). */
@@ -55,7 +59,9 @@ function assertPeer(seen: Seen, what: string): void {
   const a = seen.remoteAddress
   assert(
     a === null || a === '::1' || /^(?:::ffff:)?127\./.test(a),
-    `${what}: expected the loopback peer (or null where the platform has no address), got ${JSON.stringify(a)}`
+    `${what}: expected the loopback peer (or null where the platform has no address), got ${JSON.stringify(
+      a
+    )}`
   )
 }
 
@@ -92,7 +98,10 @@ export const forwardingScenarios: Scenario[] = [
       expectClient(await info(base, target, 'true', PROXIED), 'true', '6.6.6.6')
     },
   },
-  walked('hops', 'trustProxy 2 (hop count): the two nearest hops are believed, a forged entry is not'),
+  walked(
+    'hops',
+    'trustProxy 2 (hop count): the two nearest hops are believed, a forged entry is not'
+  ),
   walked('list', 'trustProxy list of addresses and CIDRs: the listed hops are believed, no more'),
   walked('function', 'trustProxy function: the hops it accepts are believed, no more'),
   {
@@ -122,7 +131,8 @@ export const forwardingScenarios: Scenario[] = [
   },
   {
     id: 'forwarding.bad-values',
-    title: 'an unknown client, a bad scheme or an invalid host from a trusted proxy are not believed',
+    title:
+      'an unknown client, a bad scheme or an invalid host from a trusted proxy are not believed',
     async run(base, target) {
       const headers = {
         'x-forwarded-for': 'unknown',
