@@ -8,17 +8,27 @@ interface ConformanceExecutionContext {
   waitUntil(promise: Promise<unknown>): void
 }
 
+/** The part of Bun's `Server` the entry uses: the client address of a request. */
+interface BunServer {
+  requestIP(request: Request): { address: string } | null
+}
+
+/** The part of Deno's `ServeHandlerInfo` the entry uses. */
+interface DenoServeInfo {
+  remoteAddr: { hostname: string }
+}
+
 declare const Bun: {
   serve(options: {
     hostname: string
     port: number
-    fetch(request: Request, server: unknown): Response | Promise<Response>
+    fetch(request: Request, server: BunServer): Response | Promise<Response>
   }): { port: number; stop(): void }
 }
 
 declare const Deno: {
   serve(
     options: { hostname: string; port: number; onListen(address: { port: number }): void },
-    handler: (request: Request) => Response | Promise<Response>
+    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>
   ): unknown
 }

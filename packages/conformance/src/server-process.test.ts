@@ -24,6 +24,27 @@ describe('startServer', () => {
     await expect(fetch(`${server.baseUrl}/`)).rejects.toThrow()
   })
 
+  it('reads a second port for the /trust/<form>/ routes when the line announces one', async () => {
+    const script =
+      `const h = require('node:http'); const a = h.createServer((q, r) => r.end('a'));` +
+      `const b = h.createServer((q, r) => r.end('b'));` +
+      `a.listen(0, '127.0.0.1', () => b.listen(0, '127.0.0.1', () => console.log(` +
+      `JSON.stringify({ port: a.address().port, trustPort: b.address().port }))))`
+    const server = await startServer({
+      label: 'two ports',
+      command: node,
+      args: ['-e', script],
+      ready: { kind: 'port-line' },
+    })
+    try {
+      expect(await (await fetch(server.baseUrl)).text()).toBe('a')
+      expect(server.trustUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(await (await fetch(server.trustUrl as string)).text()).toBe('b')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('polls an announced port until HTTP answers', async () => {
     const probe = await startServer({
       label: 'probe',

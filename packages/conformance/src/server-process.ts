@@ -9,7 +9,10 @@ import type { ChildProcess } from 'node:child_process'
 
 /** How to tell that the server is listening. */
 export type Readiness =
-  /** The server prints one JSON line `{"port": 1234}` on stdout once it listens on 127.0.0.1. */
+  /**
+   * The server prints one JSON line `{"port": 1234}` on stdout once it listens on 127.0.0.1
+   * (plus `"trustPort": 1235` when the `/trust/<form>/` routes are on a second server).
+   */
   | { kind: 'port-line' }
   /** The server's port is known up front (workerd): poll it until any HTTP response comes back. */
   | { kind: 'http'; port: number }
@@ -32,6 +35,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   baseUrl: string
+  /** `http://127.0.0.1:<trustPort>` when the server announced one (see `gatewaySuite`'s `trustUrl`). */
+  trustUrl?: string
   /** The child's pid, for diagnostics. */
   pid: number
   /** Stops the child (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. */
@@ -73,13 +78,20 @@ async function stop(child: ChildProcess): Promise<void> {
   live.delete(child)
 }
 
-function parsePortLine(line: string): number | undefined {
+interface Ports {
+  port: number
+  trustPort?: number
+}
+
+const isPort = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0
+
+function parsePortLine(line: string): Ports | undefined {
   if (!line.startsWith('{')) return undefined
   try {
     const value: unknown = JSON.parse(line)
-    if (typeof value === 'object' && value !== null && 'port' in value) {
-      const port = value.port
-      if (typeof port === 'number' && Number.isInteger(port) && port > 0) return port
+    if (typeof value === 'object' && value !== null && 'port' in value && isPort(value.port)) {
+      const trustPort = 'trustPort' in value ? value.trustPort : undefined
+      return isPort(trustPort) ? { port: value.port, trustPort } : { port: value.port }
     }
   } catch {
     // Not our line: runtimes may print their own banners.
@@ -129,7 +141,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   let settled = false
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const ports = await new Promise<Ports>((resolve, reject) => {
       const timer = setTimeout(() => reject(failure(`not ready within ${timeoutMs} ms`)), timeoutMs)
       const done = (fn: () => void): void => {
         clearTimeout(timer)
@@ -154,13 +166,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       if (options.ready.kind === 'http') {
         const { port: known } = options.ready
         void pollHttp(known, () => settled || exited(child)).then(() => {
-          if (!exited(child)) done(() => resolve(known))
+          if (!exited(child)) done(() => resolve({ port: known }))
         })
       }
     })
     settled = true
+    const { port, trustPort } = ports
     return {
       baseUrl: `http://127.0.0.1:${port}`,
+      ...(trustPort === undefined ? {} : { trustUrl: `http://127.0.0.1:${trustPort}` }),
       pid: child.pid ?? -1,
       close: () => stop(child),
     }

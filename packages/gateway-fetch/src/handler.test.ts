@@ -1,4 +1,4 @@
-import { createApp, json, path, text, CycleResponse, ImproperlyConfigured } from '@cycle/core'
+import { createApp, path, text } from '@cycle/core'
 import { createFixtureApp } from '@cycle/testing'
 import { describe, expect, it, vi } from 'vitest'
 import { toFetchHandler, type ExecutionContext } from './index'
@@ -95,23 +95,6 @@ describe('toFetchHandler: synchronous answers', () => {
   })
 })
 
-describe('toFetchHandler: HEAD', () => {
-  it('answers HEAD from GET with the same headers and no body', async () => {
-    const get = await handler(new Request('http://localhost/text'))
-    const head = await handler(new Request('http://localhost/text', { method: 'HEAD' }))
-    expect(head.status).toBe(200)
-    expect(head.body).toBeNull()
-    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'))
-    expect(head.headers.get('x-fixture')).toBe('text')
-  })
-
-  it('drops the body of a HEAD error response too', async () => {
-    const res = await handler(new Request('http://localhost/missing', { method: 'HEAD' }))
-    expect(res.status).toBe(404)
-    expect(res.body).toBeNull()
-  })
-})
-
 function streamOf(...chunks: number[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
@@ -194,146 +177,5 @@ describe('toFetchHandler: abort', () => {
     expect((await reader.read()).done).toBe(false)
     await reader.cancel()
     expect(await probe('fetch-cancel')).toMatchObject({ cancelled: true, completed: false })
-  })
-})
-
-describe('toFetchHandler: trustProxy', () => {
-  const proxied = {
-    'x-forwarded-proto': 'https',
-    'x-forwarded-for': '198.51.100.7, 10.0.0.1',
-    'x-forwarded-host': 'api.example.com',
-  }
-
-  it('ignores proxy headers by default', async () => {
-    const res = await handler(new Request('http://localhost/info', { headers: proxied }))
-    expect(await res.json()).toMatchObject({
-      protocol: 'http',
-      host: 'localhost',
-      remoteAddress: null,
-    })
-  })
-
-  it('believes X-Forwarded-* with trustProxy', async () => {
-    const h = toFetchHandler(fixture, { trustProxy: true })
-    const res = await h(new Request('http://localhost/info', { headers: proxied }))
-    expect(await res.json()).toMatchObject({
-      protocol: 'https',
-      host: 'api.example.com',
-      remoteAddress: '198.51.100.7',
-      url: 'https://api.example.com/info',
-    })
-  })
-
-  it('prefers RFC 7239 Forwarded over X-Forwarded-*', async () => {
-    const h = toFetchHandler(fixture, { trustProxy: true })
-    const headers = { ...proxied, forwarded: 'for="[2001:db8::17]:4711";proto=http;host=a.test' }
-    const res = await h(new Request('http://localhost/info', { headers }))
-    expect(await res.json()).toMatchObject({
-      protocol: 'http',
-      host: 'a.test',
-      remoteAddress: '2001:db8::17',
-    })
-  })
-
-  it('checks allowedHosts against the forwarded host', async () => {
-    const app = createApp({ urls: [path('', () => text('ok'))], allowedHosts: ['api.example.com'] })
-    const trusting = toFetchHandler(app, { trustProxy: true })
-    const headers = { 'x-forwarded-host': 'api.example.com' }
-    expect((await trusting(new Request('http://internal:8080/', { headers }))).status).toBe(200)
-    expect(
-      (await toFetchHandler(app)(new Request('http://internal:8080/', { headers }))).status
-    ).toBe(400)
-  })
-
-  it('keeps the platform address when no proxy header gives one', async () => {
-    const h = toFetchHandler(fixture, { trustProxy: true, getRemoteAddress: () => '192.0.2.1' })
-    const res = await h(new Request('http://localhost/info'))
-    expect(await res.json()).toMatchObject({ remoteAddress: '192.0.2.1', protocol: 'http' })
-  })
-})
-
-describe('toFetchHandler: errors', () => {
-  it('turns a thrown view error into a 500 problem from the app', async () => {
-    const res = await handler(new Request('http://localhost/error'))
-    expect(res.status).toBe(500)
-    expect(res.headers.get('content-type')).toContain('application/problem+json')
-    expect(await res.json()).toMatchObject({ status: 500, title: 'Internal Server Error' })
-  })
-
-  it('answers 500 problem+json, never rejects, when handle() itself throws', async () => {
-    const onError = vi.fn()
-    const broken = {
-      handle: (): CycleResponse => {
-        throw new Error('impossible')
-      },
-    }
-    const res = await toFetchHandler(broken, { onError })(new Request('http://localhost/'))
-    expect(res.status).toBe(500)
-    expect(res.headers.get('content-type')).toBe('application/problem+json')
-    expect(await res.json()).toEqual({
-      type: 'about:blank',
-      title: 'Internal Server Error',
-      status: 500,
-    })
-    expect(onError).toHaveBeenCalledWith(
-      expect.objectContaining({ message: 'impossible' }),
-      expect.any(Request)
-    )
-  })
-
-  it('answers 500 when handle() rejects or getRemoteAddress throws, even if onError throws', async () => {
-    const rejecting = { handle: (): Promise<CycleResponse> => Promise.reject(new Error('nope')) }
-    const onError = (): void => {
-      throw new Error('broken hook')
-    }
-    expect(
-      (await toFetchHandler(rejecting, { onError })(new Request('http://localhost/'))).status
-    ).toBe(500)
-    const h = toFetchHandler(fixture, {
-      getRemoteAddress: () => {
-        throw new Error('no ip')
-      },
-    })
-    expect((await h(new Request('http://localhost/text'))).status).toBe(500)
-  })
-
-  it('answers 500 when the response cannot be converted', async () => {
-    const bad = new CycleResponse('x')
-    bad.status = 99 // WHATWG Response refuses statuses below 200
-    const res = await toFetchHandler({ handle: () => bad })(new Request('http://localhost/'))
-    expect(res.status).toBe(500)
-  })
-
-  it('answers 500, never rejects, when an asynchronous answer cannot be converted', async () => {
-    const bad = new CycleResponse('x')
-    bad.status = 99
-    const onError = vi.fn()
-    const answer = toFetchHandler({ handle: () => Promise.resolve(bad) }, { onError })(
-      new Request('http://localhost/')
-    )
-    expect(answer).toBeInstanceOf(Promise)
-    expect((await answer).status).toBe(500)
-    expect(onError).toHaveBeenCalledOnce()
-  })
-
-  it('refuses bad options at once', () => {
-    const cases: unknown[] = [
-      { bodyLimit: -1 },
-      { bodyLimit: '1mb' },
-      { trustProxy: 'yes' },
-      { signal: {} },
-      { getRemoteAddress: 'x' },
-      { onError: 1 },
-    ]
-    for (const options of cases) {
-      expect(() => toFetchHandler(fixture, options as never)).toThrow(ImproperlyConfigured)
-    }
-    expect(() => toFetchHandler({} as never)).toThrow(/needs a Cycle app/)
-  })
-
-  it('serves plain data views as JSON', async () => {
-    const app = createApp({ urls: [path('n/<int:n>', (r) => json({ twice: r.params.n * 2 }))] })
-    const res = await toFetchHandler(app)(new Request('http://localhost/n/21'))
-    expect(await res.json()).toEqual({ twice: 42 })
   })
 })

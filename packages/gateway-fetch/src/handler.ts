@@ -2,64 +2,24 @@
  * @module
  * `toFetchHandler(app)`: the WHATWG `fetch(Request) → Response` gateway (Cycle's WSGI for
  * Workers, Deno, Bun and Node fetch servers). A thin conversion: wrap the request, run the
- * cycle, convert the response. Runtime-neutral: no `node:*` import anywhere.
+ * cycle, convert the response. Runtime-neutral: no `node:*` import anywhere. The options, the
+ * forwarding rules and the error-reporting path are core's gateway contract
+ * (`@cycle/core/gateway`), shared with gateway-node.
  */
 import {
   DEFAULT_BODY_LIMIT,
   ImproperlyConfigured,
   PROBLEM_TYPE,
+  ServiceUnavailable,
+  responseForError,
   type CycleRequest,
   type CycleResponse,
   type WebRequestInit,
 } from '@cycle/core'
-import { FetchRequest } from './request'
-
-/** Anything with core's `app.handle()`: a Cycle `App`. */
-export interface FetchApp {
-  handle(request: CycleRequest): CycleResponse | Promise<CycleResponse>
-}
-
-/** The execution context Workers pass as the third `fetch` argument. */
-export interface ExecutionContext {
-  waitUntil(promise: Promise<unknown>): void
-}
-
-/** Options of {@link toFetchHandler}. */
-export interface FetchHandlerOptions<Env = unknown> {
-  /**
-   * Default body size limit in bytes (the app's `bodyLimit` and a route's override win).
-   * Enforced on the byte stream, so a chunked body without `Content-Length` gets its 413 too.
-   * Default 1 MiB.
-   */
-  bodyLimit?: number
-  /** Server shutdown: when it aborts, every in-flight `request.signal` aborts too. */
-  signal?: AbortSignal
-  /**
-   * Believe `Forwarded` (RFC 7239) and `X-Forwarded-Proto/-For/-Host` for `request.protocol`,
-   * `request.remoteAddress` and `request.host`. Only behind a proxy that overwrites them.
-   * Default false.
-   */
-  trustProxy?: boolean
-  /** Client address from the platform: Bun's `server.requestIP(req)`, Deno's `info.remoteAddr`. */
-  getRemoteAddress?: (
-    request: Request,
-    env: Env,
-    ctx: ExecutionContext | undefined
-  ) => string | undefined
-  /** Told about failures outside the cycle (which still get a 500 problem response). */
-  onError?: (error: unknown, request: Request) => void
-}
-
-/**
- * A fetch handler: `export default { fetch }` on Workers, `Deno.serve(fetch)`, `Bun.serve({ fetch })`.
- * It answers synchronously when the app did (every hook and the view synchronous), else with a
- * promise, which every runtime accepts; `await` works on both.
- */
-export type FetchHandler<Env = unknown> = (
-  request: Request,
-  env?: Env,
-  ctx?: ExecutionContext
-) => Response | Promise<Response>
+import { assertGatewayApp, compileGatewayOptions, type GatewayApp } from '@cycle/core/gateway'
+import type { ExecutionContext, FetchHandler, FetchHandlerOptions } from './options'
+import { FetchRequest, type FetchContext } from './request'
+import { toWebResponse } from './response'
 
 const INTERNAL_ERROR = JSON.stringify({
   type: 'about:blank',
@@ -67,105 +27,99 @@ const INTERNAL_ERROR = JSON.stringify({
   status: 500,
 })
 
-function checkOptions(app: FetchApp, options: FetchHandlerOptions<never>): void {
-  if (typeof app?.handle !== 'function') bad('needs a Cycle app (an object with handle(request)).')
-  const { bodyLimit, signal, trustProxy, getRemoteAddress, onError } = options
-  if (bodyLimit !== undefined && !(typeof bodyLimit === 'number' && bodyLimit >= 0)) {
-    bad(`bodyLimit must be a number of bytes ≥ 0, got ${String(bodyLimit)}.`)
-  }
-  if (signal !== undefined && typeof (signal as { aborted?: unknown })?.aborted !== 'boolean') {
-    bad('signal must be an AbortSignal.')
-  }
-  if (trustProxy !== undefined && typeof trustProxy !== 'boolean') {
-    bad(`trustProxy must be true or false, got ${String(trustProxy)}.`)
-  }
-  if (getRemoteAddress !== undefined && typeof getRemoteAddress !== 'function') {
-    bad('getRemoteAddress must be a function (request, env, ctx) => string | undefined.')
-  }
-  if (onError !== undefined && typeof onError !== 'function') bad('onError must be a function.')
-}
-
 function bad(message: string): never {
-  throw new ImproperlyConfigured('ERR_BAD_OPTION', `toFetchHandler(): ${message}`)
+  throw new ImproperlyConfigured('ERR_BAD_OPTION', `gateway-fetch: ${message}`)
 }
 
 /**
  * Turns a Cycle app into a fetch handler. It never throws and its promise never rejects: every
  * failure is an `application/problem+json` response (the app's own, or a bare 500 if something
- * outside the cycle breaks). A synchronous app answer comes back synchronously, as Hono's
- * `app.fetch` does. HEAD responses carry no body.
+ * outside the cycle breaks, which is reported to the app's `requestException` listeners and then
+ * `onError`). A synchronous app answer comes back synchronously, as Hono's `app.fetch` does.
+ * HEAD responses carry the GET's `Content-Length` and no body.
  *
  * @param app the app from `createApp()`
- * @param options body limit, shutdown signal, proxy trust, remote address, error hook
+ * @param options body limit, proxy trust, error handler, shutdown signal, client address
  * @returns `(request, env?, ctx?) => Response | Promise<Response>`
  * @throws ImproperlyConfigured (`ERR_BAD_OPTION`) on a bad app or option, at once
  * @example
  * ```ts
+ * import { createApp, path, text } from '@cycle/core'
+ * import { toFetchHandler } from '@cycle/gateway-fetch'
+ *
+ * const app = createApp({ urls: [path('', () => text('hi'))] })
  * // Cloudflare Workers: env → request.env, ctx.waitUntil → request.waitUntil
  * export default { fetch: toFetchHandler(app) }
- * // Deno: the second argument is `info`
- * const handler = toFetchHandler(app, { getRemoteAddress: (_req, info) => info.remoteAddr.hostname })
- * Deno.serve((req, info) => handler(req, info))
  * ```
  */
 export function toFetchHandler<Env = unknown>(
-  app: FetchApp,
+  app: GatewayApp,
   options: FetchHandlerOptions<Env> = {}
 ): FetchHandler<Env> {
-  checkOptions(app, options as FetchHandlerOptions<never>)
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-  const trustProxy = options.trustProxy === true
-  const shutdown = options.signal
-  const getRemoteAddress = options.getRemoteAddress
-  const onError = options.onError
+  assertGatewayApp(app, 'toFetchHandler(app)')
+  const config = compileGatewayOptions(app, options, 'gateway-fetch')
+  const { getRemoteAddress } = options
+  if (getRemoteAddress !== undefined && typeof getRemoteAddress !== 'function') {
+    bad('getRemoteAddress must be a function (request, env, ctx) => string | undefined.')
+  }
+  const list = Array.isArray(options.trustProxy) && options.trustProxy.length > 0
+  if ((list || typeof options.trustProxy === 'function') && getRemoteAddress === undefined) {
+    // Silently trusting nobody would look like a proxy bug; say so now instead.
+    bad(
+      'trustProxy as a list or a function judges the peer by its address, so it needs ' +
+        'getRemoteAddress (Bun: server.requestIP(request)?.address, Deno: ' +
+        'info.remoteAddr.hostname). Workers have no peer address: use a hop count or true.'
+    )
+  }
+  const { bodyLimit, report, signal: shutdown } = config
+  const context: FetchContext = {
+    trust: config.trust,
+    getRemoteAddress: getRemoteAddress as FetchContext['getRemoteAddress'],
+  }
+  let closing = shutdown?.aborted === true
+  shutdown?.addEventListener('abort', () => (closing = true), { once: true })
 
-  const failed = (error: unknown, request: Request): Response => {
-    if (onError !== undefined) {
-      try {
-        onError(error, request)
-      } catch {
-        // A broken error hook must not turn a 500 into a rejected promise.
-      }
-    }
-    return new Response(request.method === 'HEAD' ? null : INTERNAL_ERROR, {
+  const failed = (error: unknown, raw: Request, request: CycleRequest | null): Response => {
+    report(error, request)
+    return new Response(raw.method === 'HEAD' ? null : INTERNAL_ERROR, {
       status: 500,
       headers: { 'content-type': PROBLEM_TYPE },
     })
   }
 
-  const platformInit = (request: Request, env?: Env, ctx?: ExecutionContext): WebRequestInit => {
+  const platformInit = (env?: Env, ctx?: ExecutionContext): WebRequestInit => {
+    // The shutdown signal joins the request's own: in-flight `request.signal`s abort with it.
     const init: WebRequestInit = { env, signal: shutdown }
     // Workers' waitUntil throws "Illegal invocation" when called detached from ctx.
     if (ctx !== undefined && typeof ctx.waitUntil === 'function') {
       init.waitUntil = ctx.waitUntil.bind(ctx)
     }
-    if (getRemoteAddress !== undefined) {
-      init.remoteAddress = getRemoteAddress(request, env as Env, ctx)
-    }
     return init
   }
 
   return function fetchHandler(request: Request, env?: Env, ctx?: ExecutionContext) {
+    let req: FetchRequest | null = null
     try {
       // No platform extras (a bare in-process call): no init object to allocate.
       const plain = env === undefined && ctx === undefined && shutdown === undefined
-      const req = new FetchRequest(
-        request,
-        plain && getRemoteAddress === undefined ? undefined : platformInit(request, env, ctx),
-        trustProxy
-      )
+      req = new FetchRequest(request, plain ? undefined : platformInit(env, ctx), context, ctx)
       if (bodyLimit !== DEFAULT_BODY_LIMIT) req.bodyLimit = bodyLimit
+      if (closing) {
+        // As gateway-node answers while closing: the app is not run, the client may retry.
+        const refusal = new ServiceUnavailable('The server is shutting down; retry the request.')
+        return toWebResponse(responseForError(req, refusal, false), req, report)
+      }
       const out = app.handle(req)
-      const head = req.method === 'HEAD'
       // A synchronous answer is returned as is: no promise, no microtask hops.
       if (typeof (out as Partial<PromiseLike<unknown>>).then !== 'function') {
-        return (out as CycleResponse).toResponse(head)
+        return toWebResponse(out as CycleResponse, req, report)
       }
+      const bound = req
       return Promise.resolve(out)
-        .then((response) => response.toResponse(head))
-        .catch((error: unknown) => failed(error, request))
+        .then((response) => toWebResponse(response, bound, report))
+        .catch((error: unknown) => failed(error, request, bound))
     } catch (error) {
-      return failed(error, request)
+      return failed(error, request, req)
     }
   }
 }

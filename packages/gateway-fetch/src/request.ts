@@ -1,31 +1,51 @@
 /**
  * @module
  * The `CycleRequest` the fetch gateway hands to the app: core's `WebRequest`, plus the Host
- * fallback to the URL and, with `trustProxy`, what the proxy headers say.
+ * fallback to the URL, the platform's client address (asked for on first read only) and, with
+ * `trustProxy`, what trusted proxies say (core's resolver, parsed on first read only).
  */
 import { WebRequest, type WebRequestInit } from '@cycle/core'
-import { readForwarded, type ForwardedInfo } from './forwarded'
+import { resolveForwarded, type CompiledTrust, type ForwardedInfo } from '@cycle/core/gateway'
+import type { ExecutionContext } from './options'
+
+/** What every request of one handler shares. */
+export interface FetchContext {
+  /** Compiled `trustProxy`; `null`: no forwarding field is ever read. */
+  readonly trust: CompiledTrust | null
+  /** The platform's client address (Bun's `requestIP`, Deno's `info.remoteAddr`). */
+  readonly getRemoteAddress:
+    | ((
+        request: Request,
+        env: never,
+        ctx: ExecutionContext | undefined
+      ) => string | null | undefined)
+    | undefined
+}
+
+const UNREAD = Symbol('unread')
 
 /**
  * A `WebRequest` over the platform's `Request`.
  *
  * `header('host')` falls back to the URL's authority: a `Request` built in memory
  * (`new Request('http://localhost/x')`) has no `Host` header, and the app's `allowedHosts` check
- * reads it. With `trustProxy`, scheme, host and client address come from the proxy headers,
- * parsed on first read only.
+ * reads it.
  */
 export class FetchRequest extends WebRequest {
-  readonly #trustProxy: boolean
+  readonly #context: FetchContext
+  readonly #ctx: ExecutionContext | undefined
+  #peer: string | undefined | typeof UNREAD = UNREAD
   #forwarded: ForwardedInfo | undefined
 
-  constructor(request: Request, init: WebRequestInit | undefined, trustProxy: boolean) {
+  constructor(
+    request: Request,
+    init: WebRequestInit | undefined,
+    context: FetchContext,
+    ctx: ExecutionContext | undefined
+  ) {
     super(request, init)
-    this.#trustProxy = trustProxy
-  }
-
-  #proxy(): ForwardedInfo | undefined {
-    if (!this.#trustProxy) return undefined
-    return (this.#forwarded ??= readForwarded((name) => this.raw.headers.get(name)))
+    this.#context = context
+    this.#ctx = ctx
   }
 
   override header(name: string): string | null {
@@ -39,18 +59,37 @@ export class FetchRequest extends WebRequest {
    * forwarded host wins.
    */
   override get host(): string {
-    if (this.#trustProxy) {
-      const forwarded = this.#proxy()?.host
+    if (this.#context.trust !== null) {
+      const forwarded = this.#proxied().host
       if (forwarded !== undefined) return forwarded
     }
     return this.urlHost
   }
 
   override get protocol(): 'http' | 'https' {
-    return this.#proxy()?.proto ?? super.protocol
+    return this.#context.trust === null ? super.protocol : this.#proxied().protocol
   }
 
   override get remoteAddress(): string | undefined {
-    return this.#proxy()?.for ?? super.remoteAddress
+    return this.#context.trust === null ? this.#peerAddress() : this.#proxied().address
+  }
+
+  /** The address the platform says the connection came from (`undefined` on workerd). */
+  #peerAddress(): string | undefined {
+    if (this.#peer !== UNREAD) return this.#peer
+    const get = this.#context.getRemoteAddress
+    if (get === undefined) return (this.#peer = undefined)
+    return (this.#peer = get(this.raw, this.env as never, this.#ctx) ?? undefined)
+  }
+
+  #proxied(): ForwardedInfo {
+    // Only reached with trust on: `resolveForwarded` reads `forwarded`/`x-forwarded-*` through
+    // header(), so several fields of one name arrive joined with ', ', as gateway-node joins them.
+    return (this.#forwarded ??= resolveForwarded(
+      this,
+      this.#peerAddress(),
+      super.protocol,
+      this.#context.trust as CompiledTrust
+    ))
   }
 }

@@ -7,10 +7,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/**
+ * What the bridge passes as the handler's second argument, as Deno passes its `info`: the
+ * socket's remote address, for `getRemoteAddress: (_request, info) => info.remoteAddress`.
+ */
+export interface NodeBridgeInfo {
+  remoteAddress: string | undefined
+}
+
 /** A fetch handler, as `toFetchHandler()` returns it. */
 export type FetchLike = (
   request: Request,
-  env?: unknown,
+  env?: NodeBridgeInfo,
   ctx?: { waitUntil(promise: Promise<unknown>): void }
 ) => Response | Promise<Response>
 
@@ -88,7 +96,7 @@ async function bridge(
       duplex: 'half',
       signal: aborter.signal,
     } as RequestInit)
-    response = await handler(request, undefined, ctx)
+    response = await handler(request, { remoteAddress: req.socket.remoteAddress }, ctx)
   } catch {
     res.writeHead(500).end()
     return

@@ -1,10 +1,16 @@
 /**
  * State shared by every request of one handler (and its server, when `serve()` made it):
- * options compiled once, the shutdown flag, and what graceful shutdown has to wait for or abort.
+ * options compiled once (by core's gateway contract), the shutdown flag, and what graceful
+ * shutdown has to wait for or abort.
  */
-import { DEFAULT_BODY_LIMIT, ImproperlyConfigured, type CycleRequest } from '@cycle/core'
-import { compileTrust, type TrustFn } from './_forwarded'
-import type { GatewayErrorHandler, HandlerOptions } from './options'
+import type { CycleRequest } from '@cycle/core'
+import {
+  compileGatewayOptions,
+  type CompiledTrust,
+  type GatewayApp,
+  type GatewayConfig,
+} from '@cycle/core/gateway'
+import type { HandlerOptions } from './options'
 
 /** Per-socket count of requests the app has not finished answering (HTTP/1 only). */
 export const kInflight: unique symbol = Symbol('cycle.inflight')
@@ -16,14 +22,14 @@ export interface TrackedSocket {
 
 /** Internal, per-handler state. */
 export interface GatewayContext {
-  /** Set by `close()`: new requests get a 503 and responses carry `Connection: close`. */
+  /** Set by `close()` (or the handler's `signal`): new requests get a 503, responses close. */
   closing: boolean
   /** Default body limit for requests. */
   readonly bodyLimit: number
   /** Compiled `trustProxy`, or `null` to ignore forwarding headers. */
-  readonly trust: TrustFn | null
-  /** Where unanswerable errors go. */
-  readonly onError: GatewayErrorHandler
+  readonly trust: CompiledTrust | null
+  /** Core's reporting path: the app's `requestException` listeners, then `onError`. */
+  readonly report: GatewayConfig['report']
   /** Abort controllers of requests whose `signal` was read and which are still running. */
   readonly live: Set<AbortController>
   /** `waitUntil()` promises still running. */
@@ -32,39 +38,29 @@ export interface GatewayContext {
   sweep: (() => void) | null
 }
 
-function defaultOnError(error: unknown, request: CycleRequest | null): void {
-  const where = request === null ? '' : ` (${request.method} ${request.target})`
-  console.error(`[cycle/gateway-node] unhandled error${where}:`, error)
-}
-
 /** Validates the handler options and builds the shared context. */
-export function createContext(options: HandlerOptions = {}): GatewayContext {
-  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-  if (typeof limit !== 'number' || !(limit >= 0)) {
-    throw new ImproperlyConfigured(
-      'ERR_BAD_OPTION',
-      `bodyLimit must be a number of bytes ≥ 0, got ${String(limit)}.`
-    )
-  }
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new ImproperlyConfigured('ERR_BAD_OPTION', 'onError must be a function.')
-  }
+export function createContext(
+  app: GatewayApp | undefined,
+  options: HandlerOptions = {}
+): GatewayContext {
+  const config = compileGatewayOptions(app, options, 'gateway-node')
   return {
     closing: false,
-    bodyLimit: limit,
-    trust: compileTrust(options.trustProxy),
-    onError: options.onError ?? defaultOnError,
+    bodyLimit: config.bodyLimit,
+    trust: config.trust,
+    report: config.report,
     live: new Set(),
     pending: new Set(),
     sweep: null,
   }
 }
 
-/** Reports an error without ever throwing. */
+/** Reports an error outside the cycle (once to the app, then `onError`); never throws. */
 export function report(ctx: GatewayContext, error: unknown, request: CycleRequest | null): void {
-  try {
-    ctx.onError(error, request)
-  } catch {
-    // A failing error reporter must not take the process down.
-  }
+  ctx.report(error, request)
+}
+
+/** The reason in-flight `request.signal`s abort with when the server shuts down. */
+export function shuttingDown(): DOMException {
+  return new DOMException('The server is shutting down.', 'AbortError')
 }

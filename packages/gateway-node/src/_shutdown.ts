@@ -12,8 +12,8 @@
 import type { Server, Socket } from 'node:net'
 import type { Http2Session } from 'node:http2'
 import type { TLSSocket } from 'node:tls'
-import { kInflight, type GatewayContext, type TrackedSocket } from './_context'
-import type { CycleApp } from './options'
+import type { GatewayApp } from '@cycle/core/gateway'
+import { kInflight, shuttingDown, type GatewayContext, type TrackedSocket } from './_context'
 
 /** Drives one server's shutdown. */
 export interface Shutdown {
@@ -27,7 +27,7 @@ export interface Shutdown {
 export function trackShutdown(
   server: Server,
   ctx: GatewayContext,
-  app: CycleApp,
+  app: GatewayApp,
   isHttp2: boolean
 ): Shutdown {
   const sockets = new Set<Socket>()
@@ -79,7 +79,7 @@ export function trackShutdown(
     const outcome = await Promise.race([Promise.all([closed, settlePending(ctx)]), deadline])
     clearTimeout(timer)
     if (outcome === 'deadline') {
-      const reason = new DOMException('The server is shutting down.', 'AbortError')
+      const reason = shuttingDown()
       for (const controller of ctx.live) controller.abort(reason)
       for (const session of sessions) session.destroy()
       for (const socket of sockets) socket.destroy()

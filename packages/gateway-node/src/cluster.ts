@@ -8,8 +8,9 @@
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { ImproperlyConfigured } from '@cycle/core'
+import type { GatewayApp } from '@cycle/core/gateway'
 import { serve } from './serve'
-import { DEFAULTS, type CycleApp, type ServeOptions } from './options'
+import { DEFAULTS, type ServeOptions } from './options'
 
 /** Options of {@link serveCluster}: `serve()`'s, plus the worker count. */
 export interface ClusterOptions extends ServeOptions {
@@ -51,7 +52,7 @@ const CLOSE_MESSAGE = 'cycle:close'
  * ```
  */
 export async function serveCluster(
-  factory: () => CycleApp | Promise<CycleApp>,
+  factory: () => GatewayApp | Promise<GatewayApp>,
   options: ClusterOptions = {}
 ): Promise<ClusterHandle> {
   if (typeof factory !== 'function') {
@@ -72,7 +73,7 @@ export async function serveCluster(
 }
 
 async function runWorker(
-  factory: () => CycleApp | Promise<CycleApp>,
+  factory: () => GatewayApp | Promise<GatewayApp>,
   options: ServeOptions
 ): Promise<ClusterHandle> {
   const app = await factory()

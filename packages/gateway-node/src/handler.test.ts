@@ -1,7 +1,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CycleResponse, text, type CycleRequest } from '@cycle/core'
+import { CycleResponse, ImproperlyConfigured, text, type CycleRequest } from '@cycle/core'
+import type { GatewayApp } from '@cycle/core/gateway'
 import {
   closeAll,
   deferred,
@@ -13,7 +14,7 @@ import {
 } from './__fixtures__/net'
 import type { NodeRequest } from './request'
 import { toNodeHandler } from './handler'
-import type { CycleApp } from './options'
+import { serve } from './serve'
 
 const opened: http.Server[] = []
 afterEach(async () => {
@@ -67,7 +68,7 @@ describe('toNodeHandler', () => {
 
   it('turns an app that throws or rejects into a 500 and reports it, without crashing', async () => {
     const errors: unknown[] = []
-    const throwing: CycleApp = {
+    const throwing: GatewayApp = {
       handle: (r: CycleRequest) => {
         if (r.path === '/sync') throw new Error('sync boom')
         if (r.path === '/reject') return Promise.reject(new Error('async boom'))
@@ -129,13 +130,18 @@ describe('toNodeHandler', () => {
     expect(res.text).toBe('alive')
   })
 
-  it('refuses a value that is not an app, and bad options, eagerly', () => {
-    expect(() => toNodeHandler({} as CycleApp)).toThrow(TypeError)
-    expect(() => toNodeHandler(null as unknown as CycleApp)).toThrow(/handle\(request\)/)
-    const app: CycleApp = { handle: () => text('x') }
+  it('refuses a value that is not an app, and bad options, eagerly', async () => {
+    expect(() => toNodeHandler({} as GatewayApp)).toThrow(ImproperlyConfigured)
+    expect(() => toNodeHandler(null as unknown as GatewayApp)).toThrow(
+      /^toNodeHandler\(app\) needs an app with a handle\(request\) method/
+    )
+    await expect(serve({} as GatewayApp)).rejects.toThrow(ImproperlyConfigured)
+    await expect(serve(undefined as unknown as GatewayApp)).rejects.toThrow(/^serve\(app\) needs/)
+    const app: GatewayApp = { handle: () => text('x') }
     expect(() => toNodeHandler(app, { bodyLimit: -1 })).toThrow(/bodyLimit/)
     expect(() => toNodeHandler(app, { trustProxy: 1.5 })).toThrow(/trustProxy/)
     expect(() => toNodeHandler(app, { trustProxy: ['not-an-ip'] })).toThrow(/not an IP/)
     expect(() => toNodeHandler(app, { onError: 'log' as unknown as () => void })).toThrow(/onError/)
+    expect(() => toNodeHandler(app, { signal: {} as AbortSignal })).toThrow(/signal/)
   })
 })

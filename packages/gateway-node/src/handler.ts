@@ -14,17 +14,19 @@ import {
   ServiceUnavailable,
   responseForError,
 } from '@cycle/core'
+import { assertGatewayApp, type GatewayApp } from '@cycle/core/gateway'
 import {
   createContext,
   kInflight,
   report,
+  shuttingDown,
   type GatewayContext,
   type TrackedSocket,
 } from './_context'
 import { isLingering } from './_linger'
 import { NodeRequest } from './request'
 import { fail, sendError, writeResponse } from './send'
-import type { CycleApp, HandlerOptions } from './options'
+import type { HandlerOptions } from './options'
 
 /** A `node:http` / `node:https` / `node:http2` (compat) request listener. */
 export type NodeHandler = (
@@ -36,25 +38,38 @@ export type NodeHandler = (
  * Turns an app into a request listener for any existing node server.
  *
  * @param app the app (`createApp()`), or anything with a `handle(request)` that never rejects
- * @param options body limit, trust proxy, error reporter
+ * @param options body limit, trust proxy, error reporter, shutdown signal (see `GatewayOptions`)
  * @returns a `(req, res) => void` listener
+ * @throws ImproperlyConfigured (`ERR_BAD_OPTION`) on a bad app or option, at once
  * @example
  * ```ts
  * import { createServer } from 'node:http'
+ * import { createApp, path, text } from '@cycle/core'
+ * import { toNodeHandler } from '@cycle/gateway-node'
+ *
+ * const app = createApp({ urls: [path('', () => text('hi'))] })
  * createServer(toNodeHandler(app)).listen(3000)
  * ```
  */
-export function toNodeHandler(app: CycleApp, options?: HandlerOptions): NodeHandler {
-  if (app === null || typeof app !== 'object' || typeof app.handle !== 'function') {
-    throw new TypeError(
-      'toNodeHandler(app) needs an app with a handle(request) method (see createApp()).'
-    )
+export function toNodeHandler(app: GatewayApp, options?: HandlerOptions): NodeHandler {
+  assertGatewayApp(app, 'toNodeHandler(app)')
+  const ctx = createContext(app, options)
+  const signal = options?.signal
+  if (signal !== undefined) {
+    // No server to close here: refuse new requests (503) and tell in-flight ones to stop.
+    const stop = (): void => {
+      ctx.closing = true
+      const reason = shuttingDown()
+      for (const controller of ctx.live) controller.abort(reason)
+    }
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
   }
-  return createListener(app, createContext(options))
+  return createListener(app, ctx)
 }
 
 /** The listener over a shared context (`serve()` passes its own, to drive shutdown). */
-export function createListener(app: CycleApp, ctx: GatewayContext): NodeHandler {
+export function createListener(app: GatewayApp, ctx: GatewayContext): NodeHandler {
   return function cycleHandler(rawReq, rawRes): void {
     const req = rawReq as IncomingMessage
     const res = rawRes as ServerResponse

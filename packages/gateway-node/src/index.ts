@@ -14,13 +14,6 @@ export type { ClusterOptions, ClusterHandle } from './cluster'
 export { NodeRequest, normalizeTarget } from './request'
 export { onClientError } from './client-error'
 export { DEFAULTS } from './options'
-export type {
-  CycleApp,
-  HandlerOptions,
-  ServeOptions,
-  ServerHandle,
-  CloseOptions,
-  Timeouts,
-  TrustProxy,
-  GatewayErrorHandler,
-} from './options'
+export type { HandlerOptions, ServeOptions, ServerHandle, CloseOptions, Timeouts } from './options'
+// The shared contract's types, re-exported for convenience (they live in `@cycle/core/gateway`).
+export type { GatewayApp, GatewayErrorHandler, TrustProxy } from '@cycle/core/gateway'

@@ -2,46 +2,17 @@
  * @module
  * Options of {@link toNodeHandler} and `serve()`, and their defaults.
  */
-import type { CycleRequest, CycleResponse } from '@cycle/core'
+import type { GatewayOptions } from '@cycle/core/gateway'
 import type { SecureServerOptions } from 'node:http2'
 import type { ServerOptions as HttpsServerOptions } from 'node:https'
 import type { Server } from 'node:net'
 
 /**
- * What the gateway needs from an app: `createApp()`'s result fits, and so does any object with a
- * `handle()` that never rejects.
+ * Options of {@link toNodeHandler}: the options every gateway shares (see `GatewayOptions` in
+ * `@cycle/core/gateway`). `signal` here means "the server is shutting down": new requests get a
+ * 503 with `Connection: close`, and in-flight requests' `request.signal` aborts.
  */
-export interface CycleApp {
-  /** Runs one request through the cycle. */
-  handle(request: CycleRequest): CycleResponse | Promise<CycleResponse>
-  /** Runs the shutdown hooks (`app.onClose()`); called once by `close()`. */
-  close?(): Promise<void>
-}
-
-/**
- * Which proxies to believe about the client (`X-Forwarded-For/Proto/Host`, RFC 7239 `Forwarded`).
- *
- * - `false` (default): ignore those headers; everything comes from the socket.
- * - `true`: trust every hop (only when the server is reachable through your proxy alone).
- * - a number `n`: trust the `n` nearest hops.
- * - a list of addresses or CIDR ranges (`'10.0.0.0/8'`, `'::1'`): trust hops from those.
- * - a function `(address, hop) => boolean`.
- */
-export type TrustProxy =
-  boolean | number | readonly string[] | ((address: string, hop: number) => boolean)
-
-/** Called for errors the gateway cannot turn into a response (a stream failing mid-way, …). */
-export type GatewayErrorHandler = (error: unknown, request: CycleRequest | null) => void
-
-/** Options of {@link toNodeHandler}. */
-export interface HandlerOptions {
-  /** Default request body limit in bytes (the app's and the route's override it). Default 1 MiB. */
-  bodyLimit?: number
-  /** Which proxies to believe (see {@link TrustProxy}). Default `false`. */
-  trustProxy?: TrustProxy
-  /** Where errors that cannot become a response go. Default: `console.error`. */
-  onError?: GatewayErrorHandler
-}
+export type HandlerOptions = GatewayOptions
 
 /** Server timeouts in milliseconds (`0` disables one). */
 export interface Timeouts {
@@ -78,6 +49,11 @@ export interface CloseOptions {
 
 /** Options of `serve()`. */
 export interface ServeOptions extends HandlerOptions {
+  /**
+   * The server is shutting down: aborting it runs the graceful `close()` (in-flight requests get
+   * `shutdownTimeout` to finish, new ones a 503), as `handle.close()` does.
+   */
+  signal?: AbortSignal
   /** Port to listen on. `0` picks a free one. Default 3000. */
   port?: number
   /** Address to bind. Default `'127.0.0.1'` (use `'0.0.0.0'` or `'::'` to accept from outside). */
@@ -90,8 +66,6 @@ export interface ServeOptions extends HandlerOptions {
   timeouts?: Timeouts
   /** Largest accepted request header section in bytes; larger gets a 431. Default 16 384. */
   maxHeaderSize?: number
-  /** Closes the server (gracefully) when this signal aborts. */
-  signal?: AbortSignal
   /** Close gracefully on SIGTERM and SIGINT (a second signal forces it). Default false. */
   handleSignals?: boolean
   /** Default deadline of `close()` in milliseconds. Default 10 000. */

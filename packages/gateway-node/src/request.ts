@@ -7,10 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { CycleRequest, type RawBody, type RequestState } from '@cycle/core'
+import { resolveForwarded, type ForwardedInfo } from '@cycle/core/gateway'
 import { createContext, report, type GatewayContext } from './_context'
 import { readBody } from './_body'
 import { isComplete, isGone } from './send'
-import { resolveForwarded, type ForwardedInfo } from './_forwarded'
 
 let fallbackContext: GatewayContext | undefined
 
@@ -40,7 +40,7 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
     super(req.method ?? 'GET', url.charCodeAt(0) === 47 /* / */ ? url : normalizeTarget(url))
     this.raw = req
     this.res = res
-    const ctx = (this.#ctx = context ?? (fallbackContext ??= createContext()))
+    const ctx = (this.#ctx = context ?? (fallbackContext ??= createContext(undefined)))
     if (ctx.bodyLimit !== this.bodyLimit) this.bodyLimit = ctx.bodyLimit
   }
 
@@ -151,8 +151,9 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
   #forwardedInfo(): ForwardedInfo {
     if (this.#forwarded !== undefined) return this.#forwarded
     const socket = this.raw.socket as TLSSocket | null
+    // `this` is the header source: header() joins repeated fields with ', ', as Headers.get() does.
     return (this.#forwarded = resolveForwarded(
-      this.raw.headers,
+      this,
       socket?.remoteAddress,
       socket?.encrypted === true ? 'https' : 'http',
       this.#ctx.trust as NonNullable<GatewayContext['trust']>

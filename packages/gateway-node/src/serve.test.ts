@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { text } from '@cycle/core'
+import { ImproperlyConfigured, text } from '@cycle/core'
 import { who } from './__fixtures__/who-app'
 import { closeAll, rawRequest, routesApp, start, until } from './__fixtures__/net'
 import { DEFAULTS, type ServerHandle } from './options'
@@ -76,8 +76,8 @@ describe('serve()', () => {
     await expect(serve(who, { port: 0, ...options })).rejects.toThrow(message)
   })
 
-  it('rejects something that is not an app', async () => {
-    await expect(serve({} as never)).rejects.toThrow(TypeError)
+  it('rejects something that is not an app (ImproperlyConfigured, as gateway-fetch)', async () => {
+    await expect(serve({} as never)).rejects.toThrow(ImproperlyConfigured)
   })
 
   it('rejects when the port is taken', async () => {

@@ -5,18 +5,13 @@
  */
 import type { AddressInfo, Server } from 'node:net'
 import { ImproperlyConfigured } from '@cycle/core'
+import { assertGatewayApp, type GatewayApp } from '@cycle/core/gateway'
 import { createContext, report } from './_context'
 import { createNodeServer, resolveTimeouts } from './_server'
 import { trackShutdown } from './_shutdown'
 import { onClientError } from './client-error'
 import { createListener } from './handler'
-import {
-  DEFAULTS,
-  type CloseOptions,
-  type CycleApp,
-  type ServeOptions,
-  type ServerHandle,
-} from './options'
+import { DEFAULTS, type CloseOptions, type ServeOptions, type ServerHandle } from './options'
 
 /**
  * Starts a server. Resolves once it listens; rejects if it cannot (port in use, bad options).
@@ -32,10 +27,8 @@ import {
  * await server.close({ timeout: 5_000 })
  * ```
  */
-export async function serve(app: CycleApp, options: ServeOptions = {}): Promise<ServerHandle> {
-  if (app === null || typeof app !== 'object' || typeof app.handle !== 'function') {
-    throw new TypeError('serve(app) needs an app with a handle(request) method (see createApp()).')
-  }
+export async function serve(app: GatewayApp, options: ServeOptions = {}): Promise<ServerHandle> {
+  assertGatewayApp(app, 'serve(app)')
   const port = options.port ?? DEFAULTS.port
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ImproperlyConfigured(
@@ -51,7 +44,7 @@ export async function serve(app: CycleApp, options: ServeOptions = {}): Promise<
       `shutdownTimeout must be a number of milliseconds ≥ 0, got ${String(shutdownTimeout)}.`
     )
   }
-  const ctx = createContext(options)
+  const ctx = createContext(app, options)
   const timeouts = resolveTimeouts(options)
   const created = createNodeServer(options, createListener(app, ctx), timeouts)
   const server = created.server

@@ -15,4 +15,12 @@ export type {
 } from './client'
 export { CookieJar } from './cookie-jar'
 export { createFixtureApp } from './fixture/app'
-export { ERROR_SECRET, LARGE_BODY_SIZE, SMALL_BODY_LIMIT, largeByte } from './fixture/constants'
+export { TRUST_FORMS, TRUST_FORM_NAMES, trustFormOf } from './fixture/trust'
+export type { TrustForm } from './fixture/trust'
+export {
+  BROKEN_STREAM_MESSAGE,
+  ERROR_SECRET,
+  LARGE_BODY_SIZE,
+  SMALL_BODY_LIMIT,
+  largeByte,
+} from './fixture/constants'

@@ -13,12 +13,14 @@
  * ```
  */
 import { bodyScenarios } from './conformance/bodies'
+import { contractScenarios } from './conformance/contract'
 import { errorScenarios } from './conformance/errors'
+import { forwardingScenarios } from './conformance/forwarding'
 import { routingScenarios } from './conformance/routing'
 import { streamingScenarios } from './conformance/streaming'
 import type { Scenario } from './conformance/types'
 
-export type { Scenario } from './conformance/types'
+export type { Scenario, ScenarioTarget } from './conformance/types'
 export {
   AssertionError,
   assert,
@@ -27,10 +29,15 @@ export {
   assertStatus,
 } from './conformance/assert'
 
-/** Every conformance scenario, grouped by topic (routing, bodies, streaming, errors). */
+/**
+ * Every conformance scenario, grouped by topic (routing, bodies, streaming, errors, forwarding,
+ * HEAD framing and error reporting).
+ */
 export const scenarios: Scenario[] = [
   ...routingScenarios,
   ...bodyScenarios,
   ...streamingScenarios,
   ...errorScenarios,
+  ...forwardingScenarios,
+  ...contractScenarios,
 ]

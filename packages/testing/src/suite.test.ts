@@ -32,11 +32,30 @@ function installInMemoryFetch(): () => void {
   }
 }
 
-// Every scenario against the fixture app, in process (the fetch gateway runs them over HTTP).
-gatewaySuite('fixture app (in memory)', async () => {
-  const restore = installInMemoryFetch()
-  return { baseUrl: BASE, close: async () => restore() }
-})
+// `app.fetch()` is the app alone, with no gateway around it: what the gateway contract adds
+// (trustProxy, HEAD framing, reporting errors outside the cycle) is missing, and those marks
+// check that the scenarios do notice.
+const NO_TRUST = 'app.fetch() is no gateway, and trustProxy is a gateway option'
+const NO_GATEWAY = {
+  'forwarding.true': NO_TRUST,
+  'forwarding.hops': NO_TRUST,
+  'forwarding.list': NO_TRUST,
+  'forwarding.function': NO_TRUST,
+  'forwarding.forwarded-header': NO_TRUST,
+  'forwarding.repeated-fields': NO_TRUST,
+  'framing.head-length': "app.fetch() leaves HEAD's Content-Length to the gateway",
+  'reporting.broken-stream': 'app.fetch() has no gateway to report a stream failing mid-way',
+}
+
+// Every scenario against the fixture app, in process (the gateways run them over HTTP).
+gatewaySuite(
+  'fixture app (in memory)',
+  async () => {
+    const restore = installInMemoryFetch()
+    return { baseUrl: BASE, close: async () => restore() }
+  },
+  { unsupported: NO_GATEWAY }
+)
 
 const failing: Scenario = {
   id: 'demo.always-fails',

@@ -5,12 +5,18 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { expectUnsupported } from './conformance/expect-failure'
-import { scenarios as allScenarios, type Scenario } from './scenarios'
+import { scenarios as allScenarios, type Scenario, type ScenarioTarget } from './scenarios'
 
 /** A running server with the fixture app, as `setup` returns it. */
 export interface GatewayServer {
   /** Where the fixture app is served (`http://127.0.0.1:54321`). */
   baseUrl: string
+  /**
+   * Where `/trust/<form>/…` is served with `trustProxy: TRUST_FORMS[form]`, when that is another
+   * server (gateway-node runs one `toNodeHandler()` per form behind one node:http server).
+   * Default: `baseUrl`, for a server that dispatches by the `/trust/<form>/` prefix itself.
+   */
+  trustUrl?: string
   /** Stops the server; called once after the last scenario. */
   close(): Promise<void>
 }
@@ -44,6 +50,10 @@ export interface GatewaySuiteOptions {
  *   return { baseUrl: server.url, close: () => server.close() }
  * })
  * ```
+ *
+ * The forwarding scenarios need the fixture served once per `trustProxy` form: route
+ * `/trust/<form>/…` to a handler made with `TRUST_FORMS[form]` (`trustFormOf(url)` tells which),
+ * or return `trustUrl` pointing at a server that does.
  */
 export function gatewaySuite(
   name: string,
@@ -62,10 +72,11 @@ export function gatewaySuite(
   }
   describe(name, () => {
     let server: GatewayServer | undefined
-    const baseUrl = (): string => {
+    const running = (): GatewayServer => {
       if (server === undefined) throw new Error(`gatewaySuite("${name}"): setup() did not finish.`)
-      return server.baseUrl
+      return server
     }
+    const target = (): ScenarioTarget => ({ trustUrl: running().trustUrl })
     beforeAll(async () => {
       server = await setup()
     }, 60_000)
@@ -75,12 +86,16 @@ export function gatewaySuite(
     for (const scenario of list) {
       const reason = unsupported[scenario.id]
       if (reason === undefined) {
-        it(`${scenario.id}: ${scenario.title}`, () => scenario.run(baseUrl()), timeout)
+        it(
+          `${scenario.id}: ${scenario.title}`,
+          () => scenario.run(running().baseUrl, target()),
+          timeout
+        )
         continue
       }
       it(
         `${scenario.id}: ${scenario.title} (unsupported: ${reason})`,
-        () => expectUnsupported(scenario, baseUrl(), name, reason),
+        () => expectUnsupported(scenario, running().baseUrl, name, reason, target()),
         timeout
       )
     }

@@ -3,6 +3,16 @@
  * The shape of a conformance scenario.
  */
 
+/** Where a gateway serves the fixture app, beyond the base URL. */
+export interface ScenarioTarget {
+  /**
+   * Where the `/trust/<form>/…` routes are served, each by a handler with
+   * `trustProxy: TRUST_FORMS[form]` (`http://127.0.0.1:8788`, no trailing slash needed).
+   * Default: the base URL, for a server that dispatches `/trust/<form>/` itself.
+   */
+  trustUrl?: string
+}
+
 /** One conformance scenario: a self-contained check against a running fixture app. */
 export interface Scenario {
   /** Stable id (`routing.head`), used to mark a scenario unsupported on a gateway. */
@@ -13,5 +23,5 @@ export interface Scenario {
    * Runs the scenario against the fixture app served at `baseUrl` (`http://127.0.0.1:8787`,
    * no trailing slash needed). Uses only global `fetch`; throws to fail.
    */
-  run(baseUrl: string): Promise<void>
+  run(baseUrl: string, target?: ScenarioTarget): Promise<void>
 }
