@@ -9,7 +9,12 @@
  * - the error-reporting path: {@link GatewayConfig.report} tells the app's `requestException`
  *   listeners, then `onError`;
  * - {@link compileTrust} and {@link resolveForwarded}: `trustProxy` and the `Forwarded` /
- *   `X-Forwarded-*` walk from the server's peer outwards.
+ *   `X-Forwarded-*` walk from the server's peer outwards;
+ * - the request side: {@link CycleRequest} to subclass (or {@link WebRequest} over a WHATWG
+ *   `Request`), with the body limit the readers enforce;
+ * - the response side: {@link headerFields} and {@link headerCookies} to write the headers in one
+ *   call, {@link responseForError} for what a gateway answers itself (a bad Host, a server
+ *   shutting down), {@link iterableToStream} for async-iterable bodies.
  *
  * @example
  * ```ts
@@ -27,3 +32,10 @@ export type { CompiledTrust, TrustProxy } from './trust'
 export { nodeAddress, parseForwarded, resolveForwarded } from './forwarded'
 export type { ForwardedElement, ForwardedInfo, HeaderSource } from './forwarded'
 export { normalizeHost } from './app'
+export { CycleRequest, DEFAULT_BODY_LIMIT } from './request'
+export type { RawBody } from './request'
+export { WebRequest } from './web-request'
+export type { WebRequestInit } from './web-request'
+export { headerFields, headerCookies } from './headers'
+export { responseForError } from './exception-response'
+export { iterableToStream } from './response'

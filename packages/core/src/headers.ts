@@ -202,3 +202,18 @@ export class HeaderMap implements Iterable<[string, string]> {
     return out
   }
 }
+
+/**
+ * The live field map of `headers`: lower-case names to values, `Set-Cookie` excluded. A gateway
+ * hands it to the platform in one call (node's `writeHead`, a `Response`'s `HeadersInit`) and may
+ * add framing fields to it (`content-length`, `connection`); what it writes there is not
+ * validated, so only framing values the gateway computed itself belong there. Gateways only.
+ */
+export function headerFields(headers: HeaderMap): Record<string, string> {
+  return headers._map
+}
+
+/** The live `Set-Cookie` values of `headers`, one per cookie (read, do not change), or `undefined`. */
+export function headerCookies(headers: HeaderMap): string[] | undefined {
+  return headers._cookies
+}

@@ -3,20 +3,43 @@
  * `@cycle/core`: Django's request/response cycle on Web standard APIs.
  *
  * client → gateway → request middlewares → URL resolution → view middlewares → view
- *        → (exception middlewares) → response middlewares → gateway → client
+ *        → (exception middlewares) → render → response middlewares → gateway → client
+ *
+ * This entry is what app authors and middleware authors import. What only a gateway author needs
+ * (wrapping a platform request, writing a response out, forwarding headers, the shared gateway
+ * options) is `@cycle/core/gateway`.
  */
-export { createApp, App, normalizeHost } from './app'
-export type { AppOptions, AppEvents, Register, RegisteredUrls } from './app'
-export {
-  CycleRequest,
-  DEFAULT_BODY_LIMIT,
-  BODY_DRAIN_BUDGET,
-  BODY_DRAIN_TIMEOUT,
-  parseJson,
-} from './request'
-export type { Params, RouteMatch, RawBody, TraceEntry } from './request'
-export { WebRequest } from './web-request'
-export type { WebRequestInit } from './web-request'
+
+// ── app authors: the app, URLs, views, responses, errors ──────────────────────────────────────
+export { createApp, App } from './app'
+export type { AppOptions, AppEvents, Register, RegisteredUrls, ResolvedRoute } from './app'
+export { path, include, defineUrls } from './urls/conf'
+export type {
+  PathEntry,
+  IncludeEntry,
+  UrlEntry,
+  PathOptions,
+  IncludeOptions,
+  RouteView,
+  TypedView,
+  MethodViews,
+  UrlConf,
+} from './urls/conf'
+export type { RouteInfo } from './urls/resolver'
+export { registerConverter } from './urls/converters'
+export type { Converter } from './urls/converters'
+export type {
+  ParamsOf,
+  RouteNames,
+  ReverseParams,
+  ReverseArgs,
+  ReverseQuery,
+  ConverterValue,
+} from './urls/types'
+export { View } from './views'
+export type { DispatchingView } from './views'
+export { CycleRequest } from './request'
+export type { Params, RouteMatch, TraceEntry } from './request'
 export {
   CycleResponse,
   json,
@@ -26,19 +49,15 @@ export {
   stream,
   noContent,
   problem,
-  serializeData,
-  iterableToStream,
   JSON_TYPE,
   TEXT_TYPE,
   PROBLEM_TYPE,
 } from './response'
 export type { BodyInit, ResponseInit, ProblemDetails } from './response'
+export { serializeCookie } from './cookies'
 export type { CookieOptions } from './cookies'
-export { compileSerializer, serializerFor, ResponseShapeError } from './serializer'
+export { compileSerializer, ResponseShapeError } from './serializer'
 export type { JsonSchema, JsonType, ResponseSchemas, Serializer } from './serializer'
-export { HeaderMap } from './headers'
-export type { HeadersInit } from './headers'
-export { parseCookies, serializeCookie } from './cookies'
 export {
   HttpError,
   BadRequest,
@@ -57,15 +76,13 @@ export {
   InternalServerError,
   NotImplemented,
   ServiceUnavailable,
-  Http404,
-  PermissionDenied,
   STATUS_TEXT,
 } from './errors'
 export type { HttpErrorOptions, UnauthorizedOptions, RetryOptions, ValidationIssue } from './errors'
 export { ImproperlyConfigured } from './codes'
 export type { CycleErrorCode } from './codes'
-export { responseForError, problemFor, prefersHtml, escapeHtml } from './exception-response'
-export type { DebugInfo } from './exception-response'
+
+// ── middleware authors: hooks, typed state, what a render hook needs ──────────────────────────
 export { defineMiddleware } from './middleware'
 export type {
   Middleware,
@@ -79,37 +96,7 @@ export type {
   StateOf,
   AddsOf,
 } from './middleware'
-export { View } from './views'
-export type { DispatchingView } from './views'
 export type { RequestState, ConverterTypes, Simplify } from './state'
-export { path, include, defineUrls } from './urls/conf'
-export type {
-  PathEntry,
-  IncludeEntry,
-  UrlEntry,
-  PathOptions,
-  IncludeOptions,
-  RouteView,
-  TypedView,
-  MethodViews,
-  UrlConf,
-} from './urls/conf'
-export {
-  registerConverter,
-  strConverter,
-  intConverter,
-  slugConverter,
-  uuidConverter,
-  pathConverter,
-} from './urls/converters'
-export type { Converter } from './urls/converters'
-export { Resolver } from './urls/resolver'
-export type { CompiledRoute, Endpoint, RouteInfo, ResolverOptions } from './urls/resolver'
-export type {
-  ParamsOf,
-  RouteNames,
-  ReverseParams,
-  ReverseArgs,
-  ReverseQuery,
-  ConverterValue,
-} from './urls/types'
+export type { HeaderMap, HeadersInit } from './headers'
+export { serializerFor } from './serializer'
+export { escapeHtml } from './exception-response'

@@ -7,16 +7,20 @@
  * (`@cycle/core/gateway`), shared with gateway-node.
  */
 import {
-  DEFAULT_BODY_LIMIT,
   ImproperlyConfigured,
   PROBLEM_TYPE,
   ServiceUnavailable,
-  responseForError,
   type CycleRequest,
   type CycleResponse,
-  type WebRequestInit,
 } from '@cycle/core'
-import { assertGatewayApp, compileGatewayOptions, type GatewayApp } from '@cycle/core/gateway'
+import {
+  DEFAULT_BODY_LIMIT,
+  responseForError,
+  type WebRequestInit,
+  assertGatewayApp,
+  compileGatewayOptions,
+  type GatewayApp,
+} from '@cycle/core/gateway'
 import type { ExecutionContext, FetchHandler, FetchHandlerOptions } from './options'
 import { FetchRequest, type FetchContext } from './request'
 import { toWebResponse } from './response'

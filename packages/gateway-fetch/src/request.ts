@@ -1,11 +1,16 @@
+import {
+  WebRequest,
+  type WebRequestInit,
+  resolveForwarded,
+  type CompiledTrust,
+  type ForwardedInfo,
+} from '@cycle/core/gateway'
 /**
  * @module
  * The `CycleRequest` the fetch gateway hands to the app: core's `WebRequest`, plus the Host
  * fallback to the URL, the platform's client address (asked for on first read only) and, with
  * `trustProxy`, what trusted proxies say (core's resolver, parsed on first read only).
  */
-import { WebRequest, type WebRequestInit } from '@cycle/core'
-import { resolveForwarded, type CompiledTrust, type ForwardedInfo } from '@cycle/core/gateway'
 import type { ExecutionContext } from './options'
 
 /** What every request of one handler shares. */

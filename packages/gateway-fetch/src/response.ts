@@ -10,8 +10,8 @@
  *   `requestException` listeners, then `onError`) before the runtime resets the connection; the
  *   runtime would otherwise swallow it.
  */
-import { iterableToStream, serializeData, type BodyInit, type CycleResponse } from '@cycle/core'
-import type { CycleRequest } from '@cycle/core'
+import type { BodyInit, CycleRequest, CycleResponse } from '@cycle/core'
+import { headerFields, iterableToStream } from '@cycle/core/gateway'
 
 type Report = (error: unknown, request: CycleRequest) => void
 type StreamBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>
@@ -39,10 +39,10 @@ export function toWebResponse(
 /** Sets the length the GET would have sent (unless the app set one) and releases a stream. */
 function frameHead(response: CycleResponse): void {
   let body: BodyInit | undefined = response.body
-  if (body === undefined) body = serializeData(response)
+  if (body === undefined) body = response.render()
   const status = response.status
   if (status === 204 || status === 304 || status < 200) return
-  const map = response.headers._map
+  const map = headerFields(response.headers)
   if (typeof body === 'string') map['content-length'] ??= String(utf8Length(body))
   else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
     map['content-length'] ??= String(body.byteLength)

@@ -9,11 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import {
   InternalServerError,
-  responseForError,
   type BodyInit,
   type CycleRequest,
   type CycleResponse,
 } from '@cycle/core'
+import { responseForError } from '@cycle/core/gateway'
 import { report, type GatewayContext } from './_context'
 import { isComplete, release, writeHead, writeResponse, type Leftover } from './send'
 

@@ -7,14 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import type { Socket } from 'node:net'
-import {
-  BadRequest,
-  CycleResponse,
-  InternalServerError,
-  ServiceUnavailable,
-  responseForError,
-} from '@cycle/core'
-import { assertGatewayApp, type GatewayApp } from '@cycle/core/gateway'
+import { BadRequest, CycleResponse, InternalServerError, ServiceUnavailable } from '@cycle/core'
+import { responseForError, assertGatewayApp, type GatewayApp } from '@cycle/core/gateway'
 import {
   createContext,
   kInflight,

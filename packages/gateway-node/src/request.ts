@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import { CycleRequest, type RawBody, type RequestState } from '@cycle/core'
-import { resolveForwarded, type ForwardedInfo } from '@cycle/core/gateway'
+import { CycleRequest, type RequestState } from '@cycle/core'
+import { type RawBody, resolveForwarded, type ForwardedInfo } from '@cycle/core/gateway'
 import { createContext, report, type GatewayContext } from './_context'
 import { readBody } from './_body'
 import { isComplete, isGone } from './send'

@@ -9,14 +9,8 @@
 import { Buffer } from 'node:buffer'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import {
-  CycleResponse,
-  HttpError,
-  responseForError,
-  serializeData,
-  type BodyInit,
-  type CycleRequest,
-} from '@cycle/core'
+import { CycleResponse, HttpError, type BodyInit, type CycleRequest } from '@cycle/core'
+import { headerCookies, headerFields, responseForError } from '@cycle/core/gateway'
 import { kInflight, report, type GatewayContext, type TrackedSocket } from './_context'
 import { lingerOnClose } from './_linger'
 import { cancelBody, pipeStream } from './_stream'
@@ -65,9 +59,9 @@ function write(
     cancelBody(body)
     return release(req, res, ctx, NONE)
   }
-  if (body === undefined) body = serializeData(response)
+  if (body === undefined) body = response.render()
   const status = response.status
-  const map = response.headers._map
+  const map = headerFields(response.headers)
   const bodiless = status === 204 || status === 304 || status < 200
   const head = request.method === 'HEAD'
   if (typeof body === 'string') {
@@ -102,19 +96,20 @@ export function writeHead(
 ): Leftover {
   const status = response.status
   const headers = response.headers
-  let out: OutgoingHttpHeaders = headers._map
+  const fields = headerFields(headers)
+  let out: OutgoingHttpHeaders = fields
   let leftover: Leftover = NONE
   if (req.httpVersionMajor !== 2) {
     leftover = streaming && request.bodyUsed ? NONE : unreadBody(req, request)
     // During shutdown the last response in flight on a connection closes it; a 503 (a request
     // that arrived too late) always does, whatever is still queued before it.
     if (leftover === CLOSE || (ctx.closing && (status === 503 || lastInFlight(req)))) {
-      headers._map['connection'] = 'close'
+      fields['connection'] = 'close'
     }
   } else {
     out = withoutHopByHop(out)
   }
-  const cookies = headers._cookies
+  const cookies = headerCookies(headers)
   if (cookies !== undefined) out = { ...out, 'set-cookie': cookies }
   res.writeHead(status, out)
   return leftover

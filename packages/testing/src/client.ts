@@ -6,7 +6,8 @@
  * Each call builds a WHATWG `Request`, wraps it in core's `WebRequest` and calls `app.handle()`,
  * so the test sees exactly what a fetch gateway would produce, plus the handled `CycleRequest`.
  */
-import { WebRequest, type CycleRequest, type CycleResponse } from '@cycle/core'
+import { type CycleRequest, type CycleResponse } from '@cycle/core'
+import { WebRequest } from '@cycle/core/gateway'
 import { CookieJar } from './cookie-jar'
 import { buildBody, buildHeaders, buildUrl } from './_build'
 
