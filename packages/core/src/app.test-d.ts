@@ -1,7 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createApp, reverse } from './app'
-import { text } from './response'
-import { include, path } from './urls/conf'
+import type { Params } from './request'
+import { json, redirect, text } from './response'
+import { View } from './views'
+import { defineUrls, include, path } from './urls/conf'
+import type { NoParams, ReverseArgsOf, ReverseQuery, RouteNames } from './urls/types'
 
 const urls = [
   path('', () => text('home'), { name: 'home' }),
@@ -24,6 +27,10 @@ declare module './app' {
   }
 }
 
+type Names = 'home' | 'api:detail' | 'api:users:post'
+/** The type of a reverse function's name parameter (`Parameters` sees a generic's constraint). */
+type NameOf<F extends (...args: never[]) => unknown> = Parameters<F>[0]
+
 describe('typed reverse', () => {
   it('app.reverse checks names and params from the URL conf', () => {
     const app = createApp({ urls })
@@ -38,6 +45,43 @@ describe('typed reverse', () => {
     app.reverse('api:detail', { id: 'one' })
     // @ts-expect-error include-prefix param missing
     app.reverse('api:users:post', { slug: 'x' })
+    // @ts-expect-error extra param
+    app.reverse('api:detail', { id: 1, page: 2 })
+  })
+
+  it('the name parameter is the union of known names (the error names the name)', () => {
+    const app = createApp({ urls })
+    expectTypeOf<NameOf<typeof app.reverse>>().toEqualTypeOf<Names>()
+    expectTypeOf<NameOf<typeof app.resolver.reverse>>().toEqualTypeOf<Names>()
+    expectTypeOf<NameOf<typeof reverse>>().toEqualTypeOf<Names>()
+    // What TypeScript falls back to for an unknown name: loose arguments, so that the only error
+    // left is the name's ('nope' is not assignable to 'home' | …), never an argument count.
+    expectTypeOf<ReverseArgsOf<typeof urls, Names>>().toEqualTypeOf<
+      [params?: Params, query?: ReverseQuery]
+    >()
+    // @ts-expect-error 'nope' is not a route name; every route here needs params
+    app.reverse('nope')
+  })
+
+  it('a route without params takes no params', () => {
+    const app = createApp({ urls })
+    expectTypeOf<ReverseArgsOf<typeof urls, 'home'>>().toEqualTypeOf<
+      [params?: NoParams, query?: ReverseQuery]
+    >()
+    app.reverse('home', {})
+    app.reverse('home', undefined, { page: '2' })
+    // @ts-expect-error home takes no params
+    app.reverse('home', { id: 1 })
+    // @ts-expect-error home takes no params
+    reverse('home', { id: 1 })
+  })
+
+  it('a name typed as a union of routes gets loose params', () => {
+    const app = createApp({ urls })
+    const name = Math.random() > 0.5 ? 'home' : 'api:detail'
+    expectTypeOf<Parameters<typeof app.reverse<typeof name>>>().toEqualTypeOf<
+      [name: 'home' | 'api:detail', params?: Params, query?: ReverseQuery]
+    >()
   })
 
   it('top-level reverse() is typed through Register', () => {
@@ -54,5 +98,66 @@ describe('typed reverse', () => {
       expectTypeOf(req.params).toEqualTypeOf<{ id: string; n: number }>()
       return text('')
     })
+  })
+
+  it('an app with no named route has no names', () => {
+    const app = createApp({ urls: [path('', () => text(''))] })
+    expectTypeOf<NameOf<typeof app.reverse>>().toEqualTypeOf<never>()
+    expectTypeOf<RouteNames<[]>>().toEqualTypeOf<never>()
+  })
+})
+
+describe("app.reverse() inside the app's own views", () => {
+  it('type-checks without annotations and without a circular-type error', () => {
+    const app = createApp({
+      urls: [
+        path('old/', () => redirect(app.reverse('home'))),
+        path('n/<int:id>/', (req) => redirect(app.reverse('api:detail', { id: req.params.id }))),
+        path('m/', {
+          GET: () => redirect(app.reverse('home')),
+          POST: async () => json({ next: app.reverse('api:detail', { id: 1 }) }, 201),
+        }),
+        path('', () => text('home'), { name: 'home' }),
+        include(
+          'api/',
+          [
+            path('notes/<int:id>/', (req) => {
+              expectTypeOf<NameOf<typeof app.reverse>>().toEqualTypeOf<'home' | 'api:detail'>()
+              // @ts-expect-error the view's own app checks the name
+              app.reverse('api:nope', { id: req.params.id })
+              return text('')
+            }, { name: 'detail' }),
+          ],
+          { namespace: 'api' }
+        ),
+      ],
+    })
+    expectTypeOf<NameOf<typeof app.reverse>>().toEqualTypeOf<'home' | 'api:detail'>()
+  })
+
+  it('works in defineUrls() views and class-based views', () => {
+    const { path: p } = defineUrls<{ user: string }>()
+    class Detail extends View {
+      get(): Response {
+        return Response.redirect(app.reverse('d'))
+      }
+    }
+    const app = createApp({
+      urls: [
+        p('a/', (req) => redirect(`${app.reverse('d')}?u=${req.state.user}`)),
+        path('d/', Detail.asView(), { name: 'd' }),
+      ],
+    })
+    expectTypeOf<NameOf<typeof app.reverse>>().toEqualTypeOf<'d'>()
+  })
+
+  it('the Register-typed reverse() works in the registered URL conf', () => {
+    // `urls` (registered above) is typed with its own views calling reverse().
+    const own = [
+      path('a/', () => redirect(reverse('home'))),
+      // @ts-expect-error checked against the registered names
+      path('b/', () => redirect(reverse('nope'))),
+    ]
+    expectTypeOf(own).toBeArray()
   })
 })

@@ -6,14 +6,14 @@
 import { ImproperlyConfigured } from './codes'
 import { BadRequest, InternalServerError } from './errors'
 import { responseForError } from './exception-response'
-import type { ErrorHandler, Middleware, StateOf } from './middleware'
+import type { CheckNeeds, ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline, toLayer, type Layer } from './pipeline'
 import { DEFAULT_BODY_LIMIT, type CycleRequest } from './request'
 import { CycleResponse, serializeData } from './response'
 import { ResponseShapeError, serializerFor } from './serializer'
 import { serverTiming, traceLayer } from './trace'
 import { Resolver, type UrlEntry } from './urls/resolver'
-import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
+import type { ReverseArgsOf, ReverseQuery, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
 /** Options of {@link createApp}. */
@@ -23,8 +23,12 @@ export interface AppOptions<
 > {
   /** The root URL conf: `path()` and `include()` entries. */
   urls: U
-  /** Middlewares, outermost first (Django's `MIDDLEWARE`). */
-  middleware?: M
+  /**
+   * Middlewares, outermost first (Django's `MIDDLEWARE`). Given as a list literal, it is checked:
+   * a middleware that needs state (`defineMiddleware<Adds, Needs>`) no middleware before it adds
+   * is a type error naming the missing key.
+   */
+  middleware?: CheckNeeds<M>
   /**
    * Host names this app serves (Django's `ALLOWED_HOSTS`): exact names, `.example.com` for a
    * domain and its subdomains, or `*`. A request with another `Host` gets a 400 before any user
@@ -171,7 +175,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
    * app.reverse('api:notes:detail', { id }) // '/api/notes/4f0c…/'
    * ```
    */
-  reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgs<ReverseParams<U, N>>): string {
+  reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgsOf<U, N>): string {
     return this.resolver.reverse(name, ...args)
   }
 
@@ -311,7 +315,7 @@ export type RegisteredUrls = Register extends { urls: infer R extends readonly U
  */
 export function reverse<N extends RouteNames<RegisteredUrls>>(
   name: N,
-  ...args: ReverseArgs<ReverseParams<RegisteredUrls, N>>
+  ...args: ReverseArgsOf<RegisteredUrls, N>
 ): string {
   if (current === undefined) {
     throw new ImproperlyConfigured(

@@ -26,60 +26,133 @@ export type Next = () => Promise<CycleResponse>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ViewFunction<S extends object = any, P = any> = (request: CycleRequest<S, P>) => unknown
 
-/** The request type middlewares receive: global state plus what the middleware declares. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Req<S extends object> = CycleRequest<S & RequestState & Record<string, any>>
+/**
+ * What a middleware's hooks see on `request.state`: what it needs from the middlewares before it
+ * (all set: their request hooks ran to the end before this middleware runs), what it adds itself
+ * (possibly not yet: its own request hook sets it, and may answer or throw before it does), and
+ * the global {@link RequestState}. Nothing else: an undeclared key is a type error.
+ */
+export type MiddlewareState<
+  Adds extends object = object,
+  Needs extends object = object,
+> = Needs & Partial<Adds> & RequestState
+
+/**
+ * What a middleware's view hook sees on `request.state`: its needs and its own additions, all
+ * set (the view phase runs only once every request hook has run to the end without answering).
+ */
+export type MiddlewareViewState<
+  Adds extends object = object,
+  Needs extends object = object,
+> = Needs & Adds & RequestState
 
 /**
  * A middleware written as phase hooks. Every hook is optional.
- * `Adds` declares what it puts on `request.state`, for {@link StateOf}.
+ *
+ * - `Adds` declares what it puts on `request.state` (for {@link StateOf}, and for the middlewares
+ *   after it): its request hook sets it.
+ * - `Needs` declares what it reads that earlier middlewares add; `createApp()` reports a
+ *   middleware list where no earlier middleware adds it.
+ *
+ * Inside the hooks, `request.state` is typed {@link MiddlewareState} (`Needs & Partial<Adds>`),
+ * and {@link MiddlewareViewState} (`Needs & Adds`) in the view hook.
  */
-export interface HookMiddleware<Adds extends object = object> {
+export interface HookMiddleware<Adds extends object = object, Needs extends object = object> {
   /** Shown by `app.describe()`, traces and the debug page. */
   name?: string
   /** Runs in list order before resolution. Return a response to short-circuit. */
-  request?(request: Req<Adds>): MaybePromise<HookResult>
+  request?(request: CycleRequest<MiddlewareState<Adds, Needs>>): MaybePromise<HookResult>
   /** Runs in list order after resolution, before the view. Return a response to skip the view. */
-  view?(request: Req<Adds>, view: ViewFunction, route: RouteMatch): MaybePromise<HookResult>
+  view?(
+    request: CycleRequest<MiddlewareViewState<Adds, Needs>>,
+    view: ViewFunction,
+    route: RouteMatch
+  ): MaybePromise<HookResult>
   /** Runs in reverse order when something threw. Return a response to handle the error. */
-  exception?(request: Req<Adds>, error: unknown): MaybePromise<HookResult>
+  exception?(
+    request: CycleRequest<MiddlewareState<Adds, Needs>>,
+    error: unknown
+  ): MaybePromise<HookResult>
   /** Runs in reverse order on every response. Return a response to replace it. */
-  response?(request: Req<Adds>, response: CycleResponse): MaybePromise<HookResult>
+  response?(
+    request: CycleRequest<MiddlewareState<Adds, Needs>>,
+    response: CycleResponse
+  ): MaybePromise<HookResult>
   /** Phantom marker for the state this middleware adds; never set at runtime. */
   readonly '~adds'?: Adds
+  /** Phantom marker for the state this middleware needs from earlier ones; never set at runtime. */
+  readonly '~needs'?: Needs
 }
 
-/** A middleware written as an onion function. */
-export interface OnionMiddleware<Adds extends object = object> {
-  (request: Req<Adds>, next: Next): MaybePromise<CycleResponse | Response>
+/**
+ * The call of an onion middleware, written as a method so that its parameter compares
+ * bivariantly like the hooks' do: a middleware that needs state is still a {@link Middleware}.
+ */
+interface OnionCall<Adds extends object, Needs extends object> {
+  call(
+    request: CycleRequest<MiddlewareState<Adds, Needs>>,
+    next: Next
+  ): MaybePromise<CycleResponse | Response>
+}
+
+/**
+ * A middleware written as an onion function `(request, next) => response`. `Adds` and `Needs`
+ * as for {@link HookMiddleware}; `request.state` is typed {@link MiddlewareState}.
+ */
+export type OnionMiddleware<
+  Adds extends object = object,
+  Needs extends object = object,
+> = OnionCall<Adds, Needs>['call'] & {
   /** Phantom marker for the state this middleware adds; never set at runtime. */
   readonly '~adds'?: Adds
+  /** Phantom marker for the state this middleware needs from earlier ones; never set at runtime. */
+  readonly '~needs'?: Needs
 }
 
 /** Either middleware shape. */
-export type Middleware<Adds extends object = object> = HookMiddleware<Adds> | OnionMiddleware<Adds>
+export type Middleware<Adds extends object = object, Needs extends object = object> =
+  | HookMiddleware<Adds, Needs>
+  | OnionMiddleware<Adds, Needs>
 
 /**
- * Declares a middleware and what it adds to `request.state`, so views can see it typed.
+ * Declares a middleware, what it adds to `request.state` and what it needs there from the
+ * middlewares before it, so that its own hooks, the middlewares after it and the views see them
+ * typed.
  *
  * @example
  * ```ts
  * const requestId = defineMiddleware<{ requestId: string }>({
  *   name: 'requestId',
  *   request(req) { req.state.requestId = crypto.randomUUID() },
- *   response(req, res) { res.headers.set('x-request-id', req.state.requestId) },
+ *   response(req, res) { res.headers.set('x-request-id', req.state.requestId ?? '') },
  * })
- * type State = StateOf<[typeof requestId]> // { requestId: string }
+ * const audit = defineMiddleware<{}, { requestId: string }>({
+ *   name: 'audit',
+ *   request(req) { console.log(req.state.requestId) }, // string: requestId runs first
+ * })
+ * createApp({ middleware: [requestId, audit], urls }) // [audit, requestId] is a type error
+ * type State = StateOf<[typeof requestId, typeof audit]> // { requestId: string }
  * ```
  */
-export function defineMiddleware<Adds extends object = object>(
-  middleware: HookMiddleware<Adds> | OnionMiddleware<Adds>
-): Middleware<Adds> {
+export function defineMiddleware<Adds extends object = object, Needs extends object = object>(
+  middleware: HookMiddleware<Adds, Needs> | OnionMiddleware<Adds, Needs>
+): Middleware<Adds, Needs> {
   return middleware
 }
 
 /** The state a middleware adds. */
-export type AddsOf<M> = M extends { readonly '~adds'?: infer A } ? (unknown extends A ? object : A) : object
+export type AddsOf<M> = M extends { readonly '~adds'?: infer A }
+  ? unknown extends A
+    ? object
+    : A
+  : object
+
+/** The state a middleware needs from the middlewares before it. */
+export type NeedsOf<M> = M extends { readonly '~needs'?: infer N }
+  ? unknown extends N
+    ? object
+    : N
+  : object
 
 /**
  * The request state a list of middlewares produces, as one object type.
@@ -94,6 +167,36 @@ export type AddsOf<M> = M extends { readonly '~adds'?: infer A } ? (unknown exte
 export type StateOf<M extends readonly unknown[]> = Simplify<
   UnionToIntersection<{ [K in keyof M]: AddsOf<M[K]> }[number]> & RequestState
 >
+
+type MissingKeys<Needs, Have> = {
+  [K in keyof Needs]-?: {} extends Pick<Needs, K> ? never : K extends keyof Have ? never : K
+}[keyof Needs]
+
+type MistypedKeys<Needs, Have> = {
+  [K in keyof Needs & keyof Have]-?: Have[K] extends Needs[K] ? never : K
+}[keyof Needs & keyof Have]
+
+/** The type error a middleware list gets in place of a middleware whose needs are not met. */
+export type UnmetNeed<K extends PropertyKey, Problem extends string> =
+  `This middleware needs request.state.${K & string}, ${Problem}.`
+
+type CheckOne<M, Have> = [MissingKeys<NeedsOf<M>, Have>] extends [never]
+  ? [MistypedKeys<NeedsOf<M>, Have>] extends [never]
+    ? M
+    : UnmetNeed<MistypedKeys<NeedsOf<M>, Have>, 'but the middlewares before it add another type'>
+  : UnmetNeed<MissingKeys<NeedsOf<M>, Have>, 'which no middleware before it adds'>
+
+/**
+ * A middleware list checked for needs: each middleware whose `Needs` are not added by the ones
+ * before it (or by the global {@link RequestState}) is replaced by an {@link UnmetNeed} message,
+ * which is what TypeScript reports. Lists that are not tuples are left as they are.
+ */
+export type CheckNeeds<M extends readonly unknown[], Have = RequestState> = M extends readonly [
+  infer Head,
+  ...infer Rest,
+]
+  ? readonly [CheckOne<Head, Have>, ...CheckNeeds<Rest, Have & AddsOf<Head>>]
+  : M
 
 /** Gives a middleware's display name. */
 export function middlewareName(m: Middleware, index: number): string {
