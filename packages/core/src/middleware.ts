@@ -27,10 +27,16 @@ export type Next = () => Promise<CycleResponse>
 export type ViewFunction<S extends object = any, P = any> = (request: CycleRequest<S, P>) => unknown
 
 /**
- * What a middleware's hooks see on `request.state`: what it needs from the middlewares before it
- * (all set: their request hooks ran to the end before this middleware runs), what it adds itself
- * (possibly not yet: its own request hook sets it, and may answer or throw before it does), and
- * the global {@link RequestState}. Nothing else: an undeclared key is a type error.
+ * What a middleware's hooks see on `request.state`:
+ *
+ * - `Needs`, what it reads that the middlewares before it add: present, since their request hooks
+ *   ran to the end before any hook of this one runs;
+ * - `Partial<Adds>`, what it adds itself: possibly not yet, in every one of its hooks (its request
+ *   hook may answer or throw before setting it and its response and exception hooks still run;
+ *   a route-scoped middleware may add in its view hook);
+ * - the global {@link RequestState}.
+ *
+ * Nothing else: reading or writing an undeclared key is a type error.
  */
 export type MiddlewareState<
   Adds extends object = object,
@@ -38,24 +44,14 @@ export type MiddlewareState<
 > = Needs & Partial<Adds> & RequestState
 
 /**
- * What a middleware's view hook sees on `request.state`: its needs and its own additions, all
- * set (the view phase runs only once every request hook has run to the end without answering).
- */
-export type MiddlewareViewState<
-  Adds extends object = object,
-  Needs extends object = object,
-> = Needs & Adds & RequestState
-
-/**
  * A middleware written as phase hooks. Every hook is optional.
  *
- * - `Adds` declares what it puts on `request.state` (for {@link StateOf}, and for the middlewares
- *   after it): its request hook sets it.
+ * - `Adds` declares what it puts on `request.state`, for the views ({@link StateOf}) and the
+ *   middlewares after it. Set it in the request hook, so that those see it set.
  * - `Needs` declares what it reads that earlier middlewares add; `createApp()` reports a
  *   middleware list where no earlier middleware adds it.
  *
- * Inside the hooks, `request.state` is typed {@link MiddlewareState} (`Needs & Partial<Adds>`),
- * and {@link MiddlewareViewState} (`Needs & Adds`) in the view hook.
+ * Inside every hook, `request.state` is typed {@link MiddlewareState}: `Needs & Partial<Adds>`.
  */
 export interface HookMiddleware<Adds extends object = object, Needs extends object = object> {
   /** Shown by `app.describe()`, traces and the debug page. */
@@ -64,7 +60,7 @@ export interface HookMiddleware<Adds extends object = object, Needs extends obje
   request?(request: CycleRequest<MiddlewareState<Adds, Needs>>): MaybePromise<HookResult>
   /** Runs in list order after resolution, before the view. Return a response to skip the view. */
   view?(
-    request: CycleRequest<MiddlewareViewState<Adds, Needs>>,
+    request: CycleRequest<MiddlewareState<Adds, Needs>>,
     view: ViewFunction,
     route: RouteMatch
   ): MaybePromise<HookResult>
