@@ -1,13 +1,19 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { createApp, reverse } from './app'
+import { createApp, reverse, type RegisteredUrls } from './app'
 import type { Params } from './request'
 import { json, redirect, text } from './response'
 import { View } from './views'
 import { defineUrls, include, path } from './urls/conf'
-import type { NoParams, ReverseArgsOf, ReverseQuery, RouteNames } from './urls/types'
+import type { NoParams, Reverse, ReverseArgsOf, ReverseQuery, RouteNames } from './urls/types'
+
+// A request-scoped reverse, typed through Register (its runtime is the app's business).
+declare const requestReverse: Reverse<RegisteredUrls>
 
 const urls = [
   path('', () => text('home'), { name: 'home' }),
+  // Views of the registered URL conf may use the Register-typed reverses: no circular type.
+  path('index/', () => redirect(reverse('home'))),
+  path('n/<int:id>/', (req) => redirect(requestReverse('api:detail', { id: req.params.id }))),
   include(
     'api/',
     [
@@ -82,6 +88,16 @@ describe('typed reverse', () => {
     expectTypeOf<Parameters<typeof app.reverse<typeof name>>>().toEqualTypeOf<
       [name: 'home' | 'api:detail', params?: Params, query?: ReverseQuery]
     >()
+  })
+
+  it('Reverse<Urls> is the typed reverse of a URL conf', () => {
+    const app = createApp({ urls })
+    const link: Reverse<typeof urls> = (name, ...args) => app.reverse(name, ...args)
+    expectTypeOf<NameOf<typeof link>>().toEqualTypeOf<Names>()
+    expectTypeOf<NameOf<typeof requestReverse>>().toEqualTypeOf<Names>()
+    link('api:detail', { id: 1 })
+    // @ts-expect-error home takes no params
+    requestReverse('home', { id: 1 })
   })
 
   it('top-level reverse() is typed through Register', () => {

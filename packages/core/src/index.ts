@@ -78,6 +78,10 @@ export type {
   ErrorHandler,
   StateOf,
   AddsOf,
+  NeedsOf,
+  MiddlewareState,
+  CheckNeeds,
+  UnmetNeed,
 } from './middleware'
 export { View } from './views'
 export type { DispatchingView } from './views'
@@ -108,8 +112,12 @@ export type { CompiledRoute, Endpoint, RouteInfo, ResolverOptions } from './urls
 export type {
   ParamsOf,
   RouteNames,
+  RouteMap,
   ReverseParams,
   ReverseArgs,
+  ReverseArgsOf,
   ReverseQuery,
+  Reverse,
+  NoParams,
   ConverterValue,
 } from './urls/types'

@@ -136,3 +136,17 @@ export type ReverseArgsOf<
   : true extends IsUnion<Name>
   ? [params?: Params, query?: ReverseQuery]
   : ReverseArgs<ReverseParams<Urls, Name>>
+
+/**
+ * A `reverse()` typed for a URL conf: the signature of `app.reverse()` and `Resolver.reverse()`,
+ * for any function that builds URLs from one (a request-scoped reverse, typed through
+ * `Reverse<RegisteredUrls>`).
+ *
+ * @example
+ * ```ts
+ * const link: Reverse<typeof urls> = (name, ...args) => app.reverse(name, ...args)
+ * ```
+ */
+export interface Reverse<Urls extends readonly unknown[]> {
+  <N extends RouteNames<Urls>>(name: N, ...args: ReverseArgsOf<Urls, N>): string
+}
