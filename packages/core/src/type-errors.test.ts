@@ -95,7 +95,8 @@ describe('type errors users see', { timeout: 60_000 }, () => {
 
   it('a middleware whose needs are not added before it names the missing key', () => {
     expect(errors['needs']).toHaveLength(1)
-    const message = 'This middleware needs request.state.requestId, which no middleware before it adds.'
+    const message =
+      'This middleware needs request.state.requestId, which no middleware before it adds.'
     expect(errors['needs']?.[0]).toContain(`is not assignable to type '"${message}"'`)
   })
 
