@@ -43,6 +43,9 @@ export type MiddlewareState<
   Needs extends object = object,
 > = Needs & Partial<Adds> & RequestState
 
+/** The request a middleware's hooks receive. */
+type Req<Adds extends object, Needs extends object> = CycleRequest<MiddlewareState<Adds, Needs>>
+
 /**
  * A middleware written as phase hooks. Every hook is optional.
  *
@@ -57,23 +60,13 @@ export interface HookMiddleware<Adds extends object = object, Needs extends obje
   /** Shown by `app.describe()`, traces and the debug page. */
   name?: string
   /** Runs in list order before resolution. Return a response to short-circuit. */
-  request?(request: CycleRequest<MiddlewareState<Adds, Needs>>): MaybePromise<HookResult>
+  request?(request: Req<Adds, Needs>): MaybePromise<HookResult>
   /** Runs in list order after resolution, before the view. Return a response to skip the view. */
-  view?(
-    request: CycleRequest<MiddlewareState<Adds, Needs>>,
-    view: ViewFunction,
-    route: RouteMatch
-  ): MaybePromise<HookResult>
+  view?(request: Req<Adds, Needs>, view: ViewFunction, route: RouteMatch): MaybePromise<HookResult>
   /** Runs in reverse order when something threw. Return a response to handle the error. */
-  exception?(
-    request: CycleRequest<MiddlewareState<Adds, Needs>>,
-    error: unknown
-  ): MaybePromise<HookResult>
+  exception?(request: Req<Adds, Needs>, error: unknown): MaybePromise<HookResult>
   /** Runs in reverse order on every response. Return a response to replace it. */
-  response?(
-    request: CycleRequest<MiddlewareState<Adds, Needs>>,
-    response: CycleResponse
-  ): MaybePromise<HookResult>
+  response?(request: Req<Adds, Needs>, response: CycleResponse): MaybePromise<HookResult>
   /** Phantom marker for the state this middleware adds; never set at runtime. */
   readonly '~adds'?: Adds
   /** Phantom marker for the state this middleware needs from earlier ones; never set at runtime. */
@@ -85,10 +78,7 @@ export interface HookMiddleware<Adds extends object = object, Needs extends obje
  * bivariantly like the hooks' do: a middleware that needs state is still a {@link Middleware}.
  */
 interface OnionCall<Adds extends object, Needs extends object> {
-  call(
-    request: CycleRequest<MiddlewareState<Adds, Needs>>,
-    next: Next
-  ): MaybePromise<CycleResponse | Response>
+  call(request: Req<Adds, Needs>, next: Next): MaybePromise<CycleResponse | Response>
 }
 
 /**
@@ -120,7 +110,10 @@ export type Middleware<Adds extends object = object, Needs extends object = obje
  * const requestId = defineMiddleware<{ requestId: string }>({
  *   name: 'requestId',
  *   request(req) { req.state.requestId = crypto.randomUUID() },
- *   response(req, res) { res.headers.set('x-request-id', req.state.requestId ?? '') },
+ *   response(req, res) {
+ *     // optional in its own hooks: this one may run without the request hook having set it
+ *     if (req.state.requestId) res.headers.set('x-request-id', req.state.requestId)
+ *   },
  * })
  * const audit = defineMiddleware<{}, { requestId: string }>({
  *   name: 'audit',
@@ -185,14 +178,18 @@ type CheckOne<M, Have> = [MissingKeys<NeedsOf<M>, Have>] extends [never]
 /**
  * A middleware list checked for needs: each middleware whose `Needs` are not added by the ones
  * before it (or by the global {@link RequestState}) is replaced by an {@link UnmetNeed} message,
- * which is what TypeScript reports. Lists that are not tuples are left as they are.
+ * which is what TypeScript reports. Lists that are not tuples are left as they are. Written
+ * tail-recursively (`Out` accumulates), so long lists stay within TypeScript's depth limit.
  */
-export type CheckNeeds<M extends readonly unknown[], Have = RequestState> = M extends readonly [
-  infer Head,
-  ...infer Rest,
-]
-  ? readonly [CheckOne<Head, Have>, ...CheckNeeds<Rest, Have & AddsOf<Head>>]
-  : M
+export type CheckNeeds<
+  M extends readonly unknown[],
+  Have = RequestState,
+  Out extends readonly unknown[] = [],
+> = M extends readonly [infer Head, ...infer Rest]
+  ? CheckNeeds<Rest, Have & AddsOf<Head>, [...Out, CheckOne<Head, Have>]>
+  : Out extends readonly []
+  ? M
+  : readonly [...Out, ...M]
 
 /** Gives a middleware's display name. */
 export function middlewareName(m: Middleware, index: number): string {

@@ -133,6 +133,20 @@ describe('createApp checks what each middleware needs', () => {
     >()
   })
 
+  it('checks the tuple part of a list with a spread, and long lists', () => {
+    const rest: Middleware[] = []
+    createApp({ middleware: [requestId, auth, ...rest], urls: [] })
+    // @ts-expect-error auth needs requestId, added by nothing before it
+    createApp({ middleware: [auth, ...rest], urls: [] })
+    // 60 middlewares, each needing what the previous one adds: within TypeScript's depth limit.
+    type Link<P extends string> = Middleware<Record<`${P}x`, string>, Record<P, string>>
+    type Chain<N extends number, Acc extends unknown[], P extends string> = Acc['length'] extends N
+      ? Acc
+      : Chain<N, [...Acc, Link<P>], `${P}x`>
+    type Sixty = Chain<60, [Middleware<Record<'k', string>>], 'k'>
+    expectTypeOf<CheckNeeds<Sixty>>().toEqualTypeOf<readonly [...Sixty]>()
+  })
+
   it('leaves lists that are not tuples unchecked', () => {
     const loose: Middleware[] = [auth]
     createApp({ middleware: loose, urls: [] })
