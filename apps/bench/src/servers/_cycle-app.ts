@@ -32,7 +32,7 @@ const requestId = defineMiddleware<{ requestId: string }>({
     req.state.requestId = requestIdOf(req.header(REQUEST_ID))
   },
   response(req, res) {
-    res.headers.set(REQUEST_ID, req.state.requestId)
+    if (req.state.requestId) res.headers.set(REQUEST_ID, req.state.requestId)
   },
 })
 
@@ -46,12 +46,12 @@ const bearer = defineMiddleware<{ user: typeof USER }>({
   },
 })
 
-const envelope = defineMiddleware({
+const envelope = defineMiddleware<object, { requestId: string }>({
   name: 'envelope',
   response(req, res) {
     // Only successful data responses are wrapped; problems stay RFC 9457 documents.
     if (res.status === 200 && res.body === undefined) {
-      res.data = { data: res.data, meta: { requestId: req.state['requestId'] as string } }
+      res.data = { data: res.data, meta: { requestId: req.state.requestId } }
     }
   },
 })
