@@ -7,14 +7,14 @@ import { ImproperlyConfigured } from './codes'
 import { BadRequest } from './errors'
 import { responseForError } from './exception-response'
 import { HOOKS, toLayer, type Layer } from './layer'
-import type { ErrorHandler, Middleware, StateOf } from './middleware'
+import type { CheckNeeds, ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline } from './pipeline'
 import { bareProblem, renderDefault } from './render'
 import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest, type Params, type RouteMatch } from './request'
 import { CycleResponse } from './response'
 import { serverTiming, traceLayer } from './trace'
 import { Resolver, routeFor, type RouteInfo, type UrlEntry } from './urls/resolver'
-import type { ReverseArgs, ReverseParams, RouteNames } from './urls/types'
+import type { ReverseArgsOf, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
 /** Options of {@link createApp}. */
@@ -24,8 +24,12 @@ export interface AppOptions<
 > {
   /** The root URL conf: `path()` and `include()` entries. */
   urls: U
-  /** Middlewares, outermost first (Django's `MIDDLEWARE`). */
-  middleware?: M
+  /**
+   * Middlewares, outermost first (Django's `MIDDLEWARE`). Given as a list literal, it is checked:
+   * a middleware that needs state (`defineMiddleware<Adds, Needs>`) no middleware before it adds
+   * is a type error naming the missing key.
+   */
+  middleware?: CheckNeeds<M>
   /**
    * Host names this app serves (Django's `ALLOWED_HOSTS`): exact names, `.example.com` for a
    * domain and its subdomains, or `*`. A request with another `Host` gets a 400 before any user
@@ -181,7 +185,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
    * app.reverse('api:notes:detail', { id }) // '/api/notes/4f0c…/'
    * ```
    */
-  reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgs<ReverseParams<U, N>>): string {
+  reverse<N extends RouteNames<U>>(name: N, ...args: ReverseArgsOf<U, N>): string {
     return this.#resolver.reverse(name, ...args)
   }
 

@@ -31,15 +31,19 @@ export type { Converter } from './urls/converters'
 export type {
   ParamsOf,
   RouteNames,
+  RouteMap,
   ReverseParams,
   ReverseArgs,
+  ReverseArgsOf,
   ReverseQuery,
+  Reverse,
+  NoParams,
   ConverterValue,
 } from './urls/types'
 export { View } from './views'
 export type { DispatchingView } from './views'
 export { CycleRequest } from './request'
-export type { Params, RouteMatch, TraceEntry } from './request'
+export type { Params, RouteMatch, TraceEntry, RequestReverse } from './request'
 export {
   CycleResponse,
   json,
@@ -95,6 +99,10 @@ export type {
   ErrorHandler,
   StateOf,
   AddsOf,
+  NeedsOf,
+  MiddlewareState,
+  CheckNeeds,
+  UnmetNeed,
 } from './middleware'
 export type { RequestState, ConverterTypes, Simplify } from './state'
 export type { HeaderMap, HeadersInit } from './headers'

@@ -12,7 +12,16 @@ import { ImproperlyConfigured } from './codes'
 import { parseCookies } from './cookies'
 import type { RequestState } from './state'
 import type { RegisteredUrls } from './app'
-import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './urls/types'
+import type { ReverseArgsOf, ReverseQuery, RouteNames } from './urls/types'
+
+/**
+ * The type of `request.reverse()`: a `reverse()` for the registered URL conf (see `Register`).
+ * An interface rather than `Reverse<RegisteredUrls>`, so that the registered conf is looked up
+ * only where `reverse()` is called: a view of that same conf can call it without a circular type.
+ */
+export interface RequestReverse {
+  <N extends RouteNames<RegisteredUrls>>(name: N, ...args: ReverseArgsOf<RegisteredUrls, N>): string
+}
 
 /** What `request.reverse()` asks: the URL conf of the app handling the request. */
 interface UrlReverser {
@@ -109,6 +118,21 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
     setUrls = (request, urls) => {
       request.#urls = urls
     }
+    Object.defineProperty(CycleRequest.prototype, 'reverse', {
+      value: function reverse(this: CycleRequest<object, unknown>, name: string, ...args: unknown[]) {
+        const urls = this.#urls
+        if (urls === null) {
+          throw new ImproperlyConfigured(
+            'ERR_NO_REVERSE_MATCH',
+            `request.reverse("${name}") was called on a request no app is handling; use app.reverse() outside a request.`
+          )
+        }
+        const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
+        return urls.reverse(name, params, query)
+      },
+      writable: true,
+      configurable: true,
+    })
   }
 
   constructor(method: string, target: string) {
@@ -128,20 +152,10 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
    * path('notes/', (request) => redirect(request.reverse('notes:detail', { id: 1 }), 303), { methods: ['POST'] })
    * ```
    */
-  reverse<N extends RouteNames<RegisteredUrls>>(
-    name: N,
-    ...args: ReverseArgs<ReverseParams<RegisteredUrls, N>>
-  ): string {
-    const urls = this.#urls
-    if (urls === null) {
-      throw new ImproperlyConfigured(
-        'ERR_NO_REVERSE_MATCH',
-        `request.reverse("${name}") was called on a request no app is handling; use app.reverse() outside a request.`
-      )
-    }
-    const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
-    return urls.reverse(name, params, query)
-  }
+  // A declared member typed as `Reverse<…>` (implemented on the prototype below), not a generic
+  // method: a view of the registered URL conf can then call it without TypeScript needing the
+  // URL conf's type while it is still inferring it (no circular-type error).
+  declare readonly reverse: RequestReverse
 
   /** The value of one request header (name in lower case), or `null`. Cheapest way to read one. */
   abstract header(name: string): string | null

@@ -80,6 +80,14 @@ describe('requireAuth', () => {
     expect((await call(scoped, '/admin/x/', as('method'))).status).toBe(200)
   })
 
+  it('is a type error in an app middleware list without authenticate() before it', () => {
+    // @ts-expect-error requireAuth() needs request.state.user, which no middleware before it adds
+    createApp({ middleware: [requireAuth(), auth], urls: [] })
+    const users = apiKeyBackend({ keys: { 'key-0123456789abcdef': { id: 'x', roles: 7 } } })
+    // @ts-expect-error the guards cannot read a user whose roles are a number
+    createApp({ middleware: [authenticate({ backends: [users] }), requireRole('x')], urls: [] })
+  })
+
   it('fails loudly (500) when authenticate() is missing', async () => {
     const app = appWith([], [requireAuth()])
     const res = await app.fetch(new Request('http://localhost/guarded/'))

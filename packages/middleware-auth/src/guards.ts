@@ -21,7 +21,7 @@ import {
 import { challenge as buildChallenge, extendChallenge } from './_internal/challenge'
 import { contextOf, type AuthContext } from './_internal/context'
 import { badOption } from './_internal/options'
-import type { PermissionHolder, RoleHolder } from './types'
+import type { GuardNeeds, GuardUser } from './types'
 
 /** Options of {@link requireAuth}. */
 export interface RequireAuthOptions {
@@ -34,8 +34,6 @@ export interface RequireAuthOptions {
   message?: string
 }
 
-type User = { isAuthenticated?: boolean } & PermissionHolder & RoleHolder & { scopes?: unknown }
-
 function context(request: CycleRequest, guard: string): AuthContext {
   const ctx = contextOf(request)
   if (ctx === undefined) {
@@ -47,18 +45,17 @@ function context(request: CycleRequest, guard: string): AuthContext {
   return ctx
 }
 
-function userOf(request: CycleRequest): User {
-  return (request.state as { user?: User }).user ?? { isAuthenticated: false }
-}
-
 function unauthorized(ctx: AuthContext, message: string): Unauthorized {
   return new Unauthorized(message, ctx.challenge === undefined ? {} : { challenge: ctx.challenge })
 }
 
 /** Throws 401 when nobody is logged in; returns the user otherwise. */
-function authenticated(request: CycleRequest, guard: string): { ctx: AuthContext; user: User } {
+function authenticated(
+  request: CycleRequest<GuardNeeds>,
+  guard: string
+): { ctx: AuthContext; user: GuardUser } {
   const ctx = context(request, guard)
-  const user = userOf(request)
+  const user = request.state.user
   if (user.isAuthenticated !== true)
     throw unauthorized(ctx, 'Authentication credentials were not provided.')
   return { ctx, user }
@@ -86,13 +83,13 @@ function has(list: Iterable<string> | undefined, name: string): boolean {
  * (`Bearer realm="api", Basic realm="admin", charset="UTF-8"`).
  *
  * @param options a login URL for browser sessions, the 401's message
- * @returns a guard middleware
+ * @returns a guard middleware (it needs the `user` `authenticate()` adds)
  * @example
  * ```ts
  * path('notes/', notes, { middleware: [requireAuth()] })
  * ```
  */
-export function requireAuth(options: RequireAuthOptions = {}): HookMiddleware {
+export function requireAuth(options: RequireAuthOptions = {}): HookMiddleware<object, GuardNeeds> {
   const { loginUrl, message = 'Authentication credentials were not provided.' } = options
   if (loginUrl !== undefined && (typeof loginUrl !== 'string' || /[\r\n\0]/.test(loginUrl))) {
     throw badOption('requireAuth', 'loginUrl must be a URL path without CR, LF or NUL.')
@@ -101,7 +98,7 @@ export function requireAuth(options: RequireAuthOptions = {}): HookMiddleware {
     name: 'requireAuth',
     view(request): HookResult {
       const ctx = context(request, 'requireAuth')
-      if (userOf(request).isAuthenticated === true) return
+      if (request.state.user.isAuthenticated) return
       if (loginUrl !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
         const sep = loginUrl.includes('?') ? '&' : '?'
         return redirect(`${loginUrl}${sep}next=${encodeURIComponent(request.target)}`)
@@ -117,13 +114,13 @@ export function requireAuth(options: RequireAuthOptions = {}): HookMiddleware {
  * when the user has it, else `user.permissions` (an array or a Set).
  *
  * @param permissions the permissions required, all of them
- * @returns a guard middleware
+ * @returns a guard middleware (it needs the `user` `authenticate()` adds)
  * @example
  * ```ts
  * path('notes/<uuid:id>/', editNote, { middleware: [requirePermission('notes.change')] })
  * ```
  */
-export function requirePermission(...permissions: string[]): HookMiddleware {
+export function requirePermission(...permissions: string[]): HookMiddleware<object, GuardNeeds> {
   const perms = checkNames('requirePermission', 'permission', permissions)
   return {
     name: 'requirePermission',
@@ -145,13 +142,13 @@ export function requirePermission(...permissions: string[]): HookMiddleware {
  * when logged in. Checks `user.hasRole(r)` when present, else `user.roles`.
  *
  * @param roles the roles accepted, any of them
- * @returns a guard middleware
+ * @returns a guard middleware (it needs the `user` `authenticate()` adds)
  * @example
  * ```ts
  * include('admin/', adminUrls, { middleware: [requireRole('admin', 'staff')] })
  * ```
  */
-export function requireRole(...roles: string[]): HookMiddleware {
+export function requireRole(...roles: string[]): HookMiddleware<object, GuardNeeds> {
   const accepted = checkNames('requireRole', 'role', roles)
   return {
     name: 'requireRole',
@@ -175,13 +172,13 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
  * §3.1) when logged in. Scopes come from the JWT's `scope`/`scp` claim, else `user.scopes`.
  *
  * @param scopes the scopes required, all of them
- * @returns a guard middleware
+ * @returns a guard middleware (it needs the `user` `authenticate()` adds)
  * @example
  * ```ts
  * path('notes/', createNote, { methods: ['POST'], middleware: [requireScope('notes:write')] })
  * ```
  */
-export function requireScope(...scopes: string[]): HookMiddleware {
+export function requireScope(...scopes: string[]): HookMiddleware<object, GuardNeeds> {
   const required = checkNames('requireScope', 'scope', scopes)
   for (const s of required) {
     if (!SCOPE_TOKEN.test(s))

@@ -17,6 +17,8 @@ export type {
   AuthInfo,
   AuthState,
   AuthSuccess,
+  GuardNeeds,
+  GuardUser,
   PermissionHolder,
   RoleHolder,
   UserLoader,

@@ -96,6 +96,20 @@ export interface RoleHolder {
   roles?: Iterable<string>
 }
 
+/** The user as the guards read it: logged in or not, and what they check. */
+export type GuardUser = { readonly isAuthenticated: boolean } & PermissionHolder &
+  RoleHolder & { readonly scopes?: unknown }
+
+/**
+ * What the guards need on `request.state`: the `user` {@link AuthState} gives. In an app's
+ * middleware list, `createApp()` reports a guard with no `authenticate()` before it (or a user
+ * type the guards cannot read) as a type error.
+ */
+export interface GuardNeeds {
+  /** The user `authenticate()` set. */
+  user: GuardUser
+}
+
 /** A function a backend calls to turn verified credentials into a user; `null` refuses them. */
 export type UserLoader<In, U extends object> = (
   input: In,

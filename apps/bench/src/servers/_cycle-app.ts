@@ -32,7 +32,7 @@ const requestId = defineMiddleware<{ requestId: string }>({
     req.state.requestId = requestIdOf(req.header(REQUEST_ID))
   },
   response(req, res) {
-    res.headers.set(REQUEST_ID, req.state.requestId)
+    if (req.state.requestId) res.headers.set(REQUEST_ID, req.state.requestId)
   },
 })
 
@@ -46,13 +46,13 @@ const bearer = defineMiddleware<{ user: typeof USER }>({
   },
 })
 
-const envelope = defineMiddleware({
+const envelope = defineMiddleware<object, { requestId: string }>({
   name: 'envelope',
   // A render hook reshapes the view's data before core writes it (once, with the route's schema
   // when it has one); problems stay RFC 9457 documents.
   render(req, res) {
     if (res.status === 200) {
-      res.data = { data: res.data, meta: { requestId: req.state['requestId'] as string } }
+      res.data = { data: res.data, meta: { requestId: req.state.requestId } }
     }
   },
 })

@@ -40,6 +40,14 @@ export function formatAccessLog(e: AccessLogEntry): string {
   return `${e.method} ${e.target} → ${e.status} ${e.durationMs.toFixed(1)} ms${id}${error}`
 }
 
+/**
+ * What {@link accessLog} reads on `request.state`: the request id, when a request-id middleware
+ * ran before it (optional: the log works without one).
+ */
+export interface AccessLogNeeds {
+  requestId?: string
+}
+
 interface Pending {
   start: number
   error: string | undefined
@@ -57,14 +65,16 @@ interface Pending {
  * // GET /api/me → 401 0.4 ms id=0f5c…
  * ```
  */
-export function accessLog(options: AccessLogOptions = {}): Middleware {
+export function accessLog(
+  options: AccessLogOptions = {}
+): Middleware<object, AccessLogNeeds> {
   const log = options.log ?? ((e: AccessLogEntry) => console.log(formatAccessLog(e)))
   const skip = options.skip
   if (typeof log !== 'function' || (skip !== undefined && typeof skip !== 'function')) {
     throw new ImproperlyConfigured('ERR_BAD_OPTION', 'accessLog(): log and skip must be functions.')
   }
   const pending = new WeakMap<object, Pending>()
-  return defineMiddleware({
+  return defineMiddleware<object, AccessLogNeeds>({
     name: 'accessLog',
     request(request) {
       if (skip?.(request.method, request.path) === true) return
@@ -88,7 +98,7 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
         target: request.target,
         status: response.status,
         durationMs: performance.now() - p.start,
-        requestId: request.state['requestId'] as string | undefined,
+        requestId: request.state.requestId,
         error: p.error,
       })
     },

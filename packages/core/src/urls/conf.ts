@@ -15,10 +15,19 @@ import { parsePattern } from './pattern'
 import { ResponseSerializers, type ResponseSchemas } from '../serializer'
 import type { ParamsOf } from './types'
 
-/** A view function seeing state `S` and parameters `P`. */
+/**
+ * A view function seeing state `S` and parameters `P`. It may return anything a view returns (a
+ * `CycleResponse`, a WHATWG `Response`, plain data, or a promise of one).
+ *
+ * The return type is written `void` on purpose, not `unknown`: TypeScript then accepts any
+ * function without computing what it returns while it infers the URL conf, so a view can call
+ * `app.reverse()` of the very app it is part of (`const app = createApp({ urls: [path('a/', () =>
+ * redirect(app.reverse('b')))] })`) without a circular-type error. With `unknown`, checking the
+ * view needed its return type, hence the type of `app`, which was being inferred.
+ */
 export type TypedView<S extends object = RequestState, P = Params> = (
   request: CycleRequest<S, P>
-) => unknown
+) => void
 
 /** A view per HTTP method (`{ GET: list, POST: create }`); HEAD falls back to GET. */
 export interface MethodViews<S extends object = RequestState, P = Params> {

@@ -27,7 +27,7 @@ import { shadowOf } from './_shadow'
 import { TrieNode } from './_trie'
 import { compress, insert } from './_trie-build'
 import { compileMatcher, type Matcher } from './_trie-compile'
-import type { ReverseArgs, ReverseParams, ReverseQuery, RouteNames } from './types'
+import type { ReverseArgsOf, ReverseQuery, RouteNames } from './types'
 
 /** Re-exported for `app.ts`, which takes the URL conf as `readonly UrlEntry[]`. */
 export type { UrlEntry } from './conf'
@@ -222,7 +222,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
    */
   reverse<N extends RouteNames<Urls>>(
     name: N,
-    ...args: ReverseArgs<ReverseParams<Urls, N>>
+    ...args: ReverseArgsOf<Urls, N>
   ): string {
     const [params, query] = args as [Record<string, unknown> | undefined, ReverseQuery | undefined]
     return this.#reverse.reverse(name, params, query)

@@ -5,7 +5,17 @@ import type { RequestState } from '../state'
 import { View } from '../views'
 import { defineUrls, include, path, type PathEntry, type UrlEntry } from './conf'
 import { Resolver } from './resolver'
-import type { ConverterValue, ParamsOf, ReverseArgs, ReverseParams, RouteNames } from './types'
+import type {
+  ConverterValue,
+  NoParams,
+  ParamsOf,
+  ReverseArgs,
+  ReverseArgsOf,
+  ReverseParams,
+  ReverseQuery,
+  RouteMap,
+  RouteNames,
+} from './types'
 
 declare module '../state' {
   interface ConverterTypes {
@@ -126,11 +136,27 @@ describe('RouteNames and ReverseParams', () => {
     }>()
   })
 
-  it('makes params optional only when a route has none', () => {
+  it('makes params optional only when a route has none, and then only {}', () => {
     expectTypeOf<ReverseArgs<{}>>().toEqualTypeOf<
-      [params?: {}, query?: Record<string, string> | URLSearchParams]
+      [params?: NoParams, query?: Record<string, string> | URLSearchParams]
     >()
     expectTypeOf<ReverseArgs<{ id: number }>['length']>().toEqualTypeOf<1 | 2>()
+    expectTypeOf<ReverseArgs<Params>>().toEqualTypeOf<[params?: Params, query?: ReverseQuery]>()
+    expectTypeOf<{}>().toMatchTypeOf<NoParams>()
+    expectTypeOf<{ id: number }>().not.toMatchTypeOf<NoParams>()
+  })
+
+  it('maps each qualified name to its full pattern', () => {
+    expectTypeOf<RouteMap<typeof urls>>().toEqualTypeOf<{
+      home: ''
+      'api:notes:list': 'api/notes/'
+      'api:notes:detail': 'api/notes/<uuid:id>/'
+      'api:notes:tags:tag': 'api/notes/<uuid:id>/tags/<slug:tag>/'
+      'api:post': 'api/users/<int:uid>/posts/<int:pid>/'
+    }>()
+    expectTypeOf<ReverseArgsOf<typeof urls, 'api:post'>>().toEqualTypeOf<
+      [params: { uid: number; pid: number }, query?: ReverseQuery]
+    >()
   })
 
   it('type-checks Resolver.reverse', () => {
@@ -148,13 +174,17 @@ describe('RouteNames and ReverseParams', () => {
     resolver.reverse('api:notes:detail')
     // @ts-expect-error wrong parameter type
     resolver.reverse('api:post', { uid: 'one', pid: 2 })
+    // @ts-expect-error home takes no parameters
+    resolver.reverse('home', { id: 1 })
   })
 
   it('falls back to strings and Params for an untyped URL conf', () => {
     const loose: readonly UrlEntry[] = urls
     expectTypeOf<RouteNames<typeof loose>>().toEqualTypeOf<string>()
     expectTypeOf<ReverseParams<typeof loose, 'x'>>().toEqualTypeOf<Params>()
+    expectTypeOf<RouteMap<typeof loose>>().toEqualTypeOf<{ [name: string]: string }>()
     new Resolver(loose).reverse('anything', { id: 1 })
+    new Resolver(loose).reverse('anything')
   })
 })
 

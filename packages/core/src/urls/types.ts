@@ -62,26 +62,91 @@ export type NamedRoutes<E, NS extends string = '', Pre extends string = ''> = E 
   : never
 
 /**
+ * A URL conf's named routes as one object type, qualified name → full pattern
+ * (`{ home: ''; 'api:notes:detail': 'api/notes/<uuid:id>/' }`). Built once per URL conf, so each
+ * `reverse()` call is a property lookup instead of a search through every route: the type cost
+ * of an app grows linearly with its routes (see `docs/performance.md`). A conf whose names are
+ * not literal types gives `{ [name: string]: string }`.
+ */
+export type RouteMap<Urls extends readonly unknown[]> = {
+  [R in NamedRoutes<Urls[number]> as R['name']]: R['pattern']
+}
+
+/**
  * The qualified names of a URL conf's named routes (`'notes:detail'`, `'api:notes:detail'`).
- * Un-namespaced includes add no prefix; unnamed routes are left out.
+ * Un-namespaced includes add no prefix; unnamed routes are left out. `string` when the URL conf's
+ * names are not literal types.
  */
 export type RouteNames<Urls extends readonly unknown[]> = NamedRoutes<Urls[number]>['name']
 
 /**
  * The parameters `reverse(name)` needs, include prefixes' parameters included. `Params` when
  * the URL conf's names are not literal types.
+ *
+ * The pattern is read with `RouteMap<Urls> extends { [N in Name]: infer P }`, which looks up one
+ * property, rather than `RouteMap<Urls>[Name]` (which needs `Name extends keyof RouteMap<Urls>`):
+ * TypeScript recomputes the `keyof` of a mapped type with an `as` clause over every route each
+ * time, which made each `reverse()` call cost as much as the whole URL conf.
  */
 export type ReverseParams<
   Urls extends readonly unknown[],
-  Name extends string
+  Name extends string,
 > = string extends RouteNames<Urls>
   ? Params
-  : ParamsOf<Extract<NamedRoutes<Urls[number]>, { name: Name }>['pattern']>
+  : RouteMap<Urls> extends { readonly [N in Name]: infer P extends string }
+  ? ParamsOf<P>
+  : never
 
 /** A query string for `reverse()`. */
 export type ReverseQuery = Record<string, string> | URLSearchParams
 
-/** The rest arguments of `reverse(name, ...)`: params optional only when there are none. */
-export type ReverseArgs<P> = Record<never, never> extends P
+/**
+ * The params of a route that takes none: only `{}` (or nothing) is accepted, so a stray
+ * `{ id }` is an error instead of an extra parameter `reverse()` refuses at run time.
+ */
+export type NoParams = { readonly [param: string]: never }
+
+/**
+ * The rest arguments of `reverse(name, ...)` for parameters `P`: params optional only when there
+ * are none, and then only `{}`.
+ */
+export type ReverseArgs<P> = [keyof P] extends [never]
+  ? [params?: NoParams, query?: ReverseQuery]
+  : Record<never, never> extends P
   ? [params?: P, query?: ReverseQuery]
   : [params: P, query?: ReverseQuery]
+
+type IsUnion<T, All = T> = T extends unknown ? ([All] extends [T] ? false : true) : never
+
+/**
+ * The rest arguments of `reverse(name, ...)` for a route name of a URL conf.
+ *
+ * When `Name` is not one known name (an unknown name makes TypeScript fall back to the union of
+ * every name), the arguments are left loose, so the error reported is the one on the name
+ * (`'nope' is not assignable to 'home' | 'notes:detail' | …`), not a count of arguments. A name
+ * typed as a union of several routes has no single parameter type: its params are `Params`.
+ */
+export type ReverseArgsOf<
+  Urls extends readonly unknown[],
+  Name extends string,
+> = string extends RouteNames<Urls>
+  ? [params?: Params, query?: ReverseQuery]
+  : [Name] extends [never]
+  ? [params?: Params, query?: ReverseQuery]
+  : true extends IsUnion<Name>
+  ? [params?: Params, query?: ReverseQuery]
+  : ReverseArgs<ReverseParams<Urls, Name>>
+
+/**
+ * A `reverse()` typed for a URL conf: the signature of `app.reverse()` and `Resolver.reverse()`,
+ * for any function that builds URLs from one (a request-scoped reverse, typed through
+ * `Reverse<RegisteredUrls>`).
+ *
+ * @example
+ * ```ts
+ * const link: Reverse<typeof urls> = (name, ...args) => app.reverse(name, ...args)
+ * ```
+ */
+export interface Reverse<Urls extends readonly unknown[]> {
+  <N extends RouteNames<Urls>>(name: N, ...args: ReverseArgsOf<Urls, N>): string
+}
