@@ -12,7 +12,9 @@ const kAnswered: unique symbol = Symbol('cycle.client-error')
 /** How long a rejected connection may keep sending before it is cut (lingering close). */
 const LINGER_MS = 1000
 
-interface ParserError extends Error {
+/** The error node's HTTP parser emits with `'clientError'` (`HPE_*` or `ECONNRESET` codes). */
+export interface ParserError extends Error {
+  /** `HPE_HEADER_OVERFLOW`, `HPE_INVALID_METHOD`, `ECONNRESET`, … */
   code?: string
 }
 

@@ -35,6 +35,7 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
   #controller: AbortController | undefined
   #forwarded: ForwardedInfo | undefined
 
+  /** @internal The gateway makes requests; an app only reads them. */
   constructor(req: IncomingMessage, res: ServerResponse, context?: GatewayContext) {
     const url = req.url ?? '/'
     super(req.method ?? 'GET', url.charCodeAt(0) === 47 /* / */ ? url : normalizeTarget(url))

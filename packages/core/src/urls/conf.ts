@@ -103,7 +103,7 @@ export interface PathEntry<
   readonly middleware: readonly Middleware[]
   /** Body size limit, if set. */
   readonly bodyLimit: number | undefined
-  /** Compiled response schemas, if any. */
+  /** @internal Compiled response schemas, if any. */
   readonly serializers: ResponseSerializers | undefined
 }
 
