@@ -8,7 +8,9 @@
 import { ImproperlyConfigured } from './codes'
 import { MethodNotAllowed, NotFound } from './errors'
 import { isThenable, isWebResponse, toResponse, type Layer } from './layer'
-import { Outbound, type Result } from './outbound'
+import { Outbound, type Chain, type Result } from './outbound'
+import type { Pipeline } from './pipeline'
+import type { CycleRequest } from './request'
 import { CycleResponse, JSON_TYPE, redirect } from './response'
 import { record, traced } from './trace'
 import { routeFor, type CompiledRoute } from './urls/resolver'
@@ -17,6 +19,11 @@ const VIEW_OUTCOMES = ['returned nothing', 'returned'] as const
 
 /** One request's way through the pipeline. */
 export class Trip extends Outbound {
+  // Written out: the implicit derived constructor spreads its arguments, a slow construct path.
+  constructor(p: Pipeline, req: CycleRequest, chain: Chain, floor: number, route: CompiledRoute | null) {
+    super(p, req, chain, floor, route)
+  }
+
   // ── ① request phase: A.request B.request C.request ─────────────────────────────────────────
   /** Request hooks in list order from layer `i`; one that answers short-circuits the rest. */
   requestPhase(i: number): Result {

@@ -21,20 +21,26 @@ export type Chain = readonly Layer[]
 
 /** Where a request is on its way through the pipeline, and the steps of its way out. */
 export abstract class Outbound {
+  // Declared, not class fields: a trip is made per request, and field definitions would store
+  // every member twice (once undefined, once in the constructor).
+  /** The compiled cycle this trip runs through. */
+  declare readonly p: Pipeline
+  /** The request. */
+  declare readonly req: CycleRequest
+  /** The global layers, then (once resolved) the route's own. */
+  declare chain: Chain
+  /** The outermost layer this trip answers to (0, or just inside an onion). */
+  declare readonly floor: number
   /** The innermost layer whose way in succeeded: the response phase starts there. */
-  entered: number
+  declare entered: number
   /** The route, once resolution found it. */
-  route: CompiledRoute | null
+  declare route: CompiledRoute | null
 
-  constructor(
-    readonly p: Pipeline,
-    readonly req: CycleRequest,
-    /** The global layers, then (once resolved) the route's own. */
-    public chain: Chain,
-    /** The outermost layer this trip answers to (0, or just inside an onion). */
-    readonly floor: number,
-    route: CompiledRoute | null
-  ) {
+  constructor(p: Pipeline, req: CycleRequest, chain: Chain, floor: number, route: CompiledRoute | null) {
+    this.p = p
+    this.req = req
+    this.chain = chain
+    this.floor = floor
     this.entered = floor - 1
     this.route = route
   }

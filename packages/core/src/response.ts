@@ -36,10 +36,11 @@ const kCycleResponse: symbol = Symbol.for('cycle.response')
  * ```
  */
 export class CycleResponse {
+  // `declare`d: set once in the constructor, with no class-field definition before it.
   /** HTTP status code. */
-  status: number
+  declare status: number
   /** Response headers (repeated `Set-Cookie` kept apart). */
-  headers: HeaderMap
+  declare headers: HeaderMap
   #body: BodyInit | undefined
   #data: unknown
 
