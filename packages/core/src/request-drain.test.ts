@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { BODY_DRAIN_BUDGET, BODY_DRAIN_TIMEOUT, CycleRequest, type RawBody } from './request'
+import { BODY_DRAIN_BUDGET, BODY_DRAIN_TIMEOUT } from './body'
+import { CycleRequest, type RawBody } from './request'
 
 /** A request over a given raw body, with optional headers. */
 class SourceRequest extends CycleRequest {

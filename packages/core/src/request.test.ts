@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HttpError } from './errors'
-import { BODY_DRAIN_BUDGET, CycleRequest, parseJson, type RawBody } from './request'
+import { BODY_DRAIN_BUDGET, parseJson } from './body'
+import { CycleRequest, type RawBody } from './request'
 import { WebRequest } from './web-request'
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}, url = 'http://localhost/x') =>

@@ -7,7 +7,8 @@
  * the query, cookies, the full URL, and the body readers, which enforce the body size limit on
  * the raw byte stream before any parser sees the bytes.
  */
-import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from './errors'
+import { BadRequest, UnsupportedMediaType } from './errors'
+import { limitedStream, parseJson, readLimited, tooLarge } from './body'
 import { ImproperlyConfigured } from './codes'
 import { parseCookies } from './cookies'
 import type { RequestState } from './state'
@@ -52,23 +53,6 @@ export type RawBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 
 /** Default body size limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT: number = 1024 * 1024
-
-/**
- * How many bytes past the body limit are still read (and dropped) before the 413 is raised.
- *
- * A server that answers and closes while request bytes are still arriving makes the kernel reset
- * the connection, and the client often gets `ECONNRESET`/`EPIPE` instead of the 413. RFC 9112
- * §9.6 ("lingering close") asks servers to keep reading for a while instead; reading a small
- * overrun to its end here also leaves the connection clean for the next request. Past this
- * budget the source is cancelled, so a huge upload is never read in full.
- */
-export const BODY_DRAIN_BUDGET: number = 64 * 1024
-
-/**
- * How long (ms) that drain may wait for the next chunk: bytes already in flight arrive well
- * within it, while a stalled client cannot hold back the 413.
- */
-export const BODY_DRAIN_TIMEOUT: number = 1000
 
 const EMPTY_PARAMS: Params = Object.freeze({}) as Params
 const decoder = new TextDecoder()
@@ -264,29 +248,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
    */
   get body(): ReadableStream<Uint8Array> | null {
     const source = this.#take()
-    if (source === null) return null
-    const limit = this.bodyLimit
-    const it = toIterator(source)
-    let seen = 0
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { value, done } = await it.next()
-          if (done) return controller.close()
-          seen += value.byteLength
-          if (seen > limit) {
-            await drainOrCancel(it)
-            return controller.error(tooLarge(limit))
-          }
-          controller.enqueue(value)
-        } catch (error) {
-          controller.error(error)
-        }
-      },
-      async cancel() {
-        await it.return?.()
-      },
-    })
+    return source === null ? null : limitedStream(source, this.bodyLimit)
   }
 
   /** The whole body as bytes (read once, cached). 413 past the limit. */
@@ -369,28 +331,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
       throw tooLarge(limit)
     }
     const source = this.#take()
-    if (source === null) return new Uint8Array(0)
-    const it = toIterator(source)
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for (;;) {
-      const { value, done } = await it.next()
-      if (done) break
-      size += value.byteLength
-      if (size > limit) {
-        await drainOrCancel(it)
-        throw tooLarge(limit)
-      }
-      chunks.push(value)
-    }
-    if (chunks.length === 1) return chunks[0] as Uint8Array
-    const out = new Uint8Array(size)
-    let offset = 0
-    for (const c of chunks) {
-      out.set(c, offset)
-      offset += c.byteLength
-    }
-    return out
+    return source === null ? new Uint8Array(0) : readLimited(source, limit)
   }
 }
 
@@ -411,91 +352,4 @@ export interface TraceEntry {
   duration: number
   /** What happened: `next`, `responded`, `threw`, `replaced`, `skipped`, or a status. */
   outcome: string
-}
-
-function tooLarge(limit: number): PayloadTooLarge {
-  return new PayloadTooLarge(`The request body is larger than the limit of ${limit} bytes.`)
-}
-
-const EXPIRED: unique symbol = Symbol('expired')
-
-/**
- * Past the limit: reads and drops up to {@link BODY_DRAIN_BUDGET} more bytes (for at most
- * {@link BODY_DRAIN_TIMEOUT} ms), so that a small overrun is consumed to its end, then cancels
- * the source if anything is left. Never throws: the caller raises the 413 either way.
- */
-async function drainOrCancel(it: AsyncIterator<Uint8Array>): Promise<void> {
-  let left = BODY_DRAIN_BUDGET
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const expired = new Promise<typeof EXPIRED>((resolve) => {
-    timer = setTimeout(() => resolve(EXPIRED), BODY_DRAIN_TIMEOUT)
-  })
-  let pending = false
-  try {
-    for (;;) {
-      const step = await Promise.race([it.next(), expired])
-      if (step === EXPIRED) {
-        pending = true
-        break
-      }
-      if (step.done === true) return
-      left -= step.value.byteLength
-      if (left < 0) break
-    }
-  } catch {
-    // The source failed while being drained: it is gone, nothing is left to cancel.
-    return
-  } finally {
-    clearTimeout(timer)
-  }
-  // With a read still pending, some sources (async generators) only settle return() after it:
-  // cancel without waiting then.
-  const cancelled = Promise.resolve()
-    .then(() => it.return?.())
-    .catch(() => {})
-  if (!pending) await cancelled
-}
-
-function toIterator(source: RawBody): AsyncIterator<Uint8Array> {
-  // A stream is read through its reader even where it is async-iterable too: the iterator's
-  // return() waits for a pending read, while reader.cancel() cancels at once (drainOrCancel).
-  if (typeof (source as Partial<ReadableStream<Uint8Array>>).getReader !== 'function') {
-    return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-  }
-  const reader = (source as ReadableStream<Uint8Array>).getReader()
-  return {
-    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
-    return: async () => {
-      await reader.cancel()
-      return { done: true, value: undefined }
-    },
-  }
-}
-
-const POISON = /"(?:__proto__|constructor)"\s*:/
-
-/** JSON.parse with prototype-poisoning keys stripped. Malformed JSON → 400. */
-export function parseJson(text: string): unknown {
-  if (text.length === 0) throw new BadRequest('The request body is empty; expected JSON.')
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`)
-  }
-  if (POISON.test(text)) strip(value)
-  return value
-}
-
-function strip(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return
-  if (Array.isArray(value)) {
-    for (const v of value) strip(v)
-    return
-  }
-  const obj = value as Record<string, unknown>
-  if (Object.prototype.hasOwnProperty.call(obj, '__proto__')) delete obj['__proto__']
-  const ctor = Object.prototype.hasOwnProperty.call(obj, 'constructor') ? obj['constructor'] : undefined
-  if (typeof ctor === 'object' && ctor !== null && 'prototype' in ctor) delete obj['constructor']
-  for (const k in obj) strip(obj[k])
 }
