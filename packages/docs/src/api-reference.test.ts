@@ -1,5 +1,5 @@
 /**
- * The API reference (`pnpm docs`, TypeDoc) is the written-down public surface: it must cover
+ * The API reference (`pnpm run docs`, TypeDoc) is the written-down public surface: it must cover
  * exactly the entry points each package exports, and build without a warning (every export
  * documented, every type a public one references public too, every link valid).
  */
@@ -60,7 +60,7 @@ describe('the API reference', () => {
   })
 
   it('builds without a warning: every export documented, nothing public left out', () => {
-    // `pnpm docs`, with the output in a temporary folder and every warning an error.
+    // `pnpm run docs`, with the output in a temporary folder and every warning an error.
     const run = spawnSync(
       join(ROOT, 'node_modules/.bin/typedoc'),
       ['--out', out, '--treatWarningsAsErrors', '--logLevel', 'Warn'],

@@ -138,7 +138,7 @@ export type ReverseArgsOf<
   : ReverseArgs<ReverseParams<Urls, Name>>
 
 /**
- * A `reverse()` typed for a URL conf: the signature of `app.reverse()` and `Resolver.reverse()`,
+ * A `reverse()` typed for a URL conf: the signature of `app.reverse()` and `request.reverse()`,
  * for any function that builds URLs from one (a request-scoped reverse, typed through
  * `Reverse<RegisteredUrls>`).
  *
