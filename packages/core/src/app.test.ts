@@ -399,17 +399,21 @@ describe('introspection', () => {
   })
 
   it('resolve() says what a path and method would match, with converted params', () => {
-    expect(app.resolve('/api/notes/7/')).toEqual({
+    const hit = app.resolve('/api/notes/7/')
+    expect(hit?.params).toEqual({ id: 7 })
+    expect(hit?.route).toMatchObject({
       pattern: 'api/notes/<int:id>/',
       name: 'detail',
       namespace: 'api',
       qualifiedName: 'api:detail',
       methods: ['GET', 'DELETE'],
-      params: { id: 7 },
     })
-    expect(app.resolve('/api/notes/7/', 'delete')?.qualifiedName).toBe('api:detail')
-    expect(app.resolve('/api/ping/', 'HEAD')?.pattern).toBe('api/ping/')
+    expect(app.resolve('/api/notes/7/', 'delete')?.route.qualifiedName).toBe('api:detail')
+    expect(app.resolve('/api/ping/', 'HEAD')?.route.pattern).toBe('api/ping/')
     expect(app.resolve('/api/ping/')?.params).toEqual({})
+    // A route without parameters answers with one frozen object, made at startup.
+    expect(app.resolve('/api/ping/')).toBe(app.resolve('/api/ping/'))
+    expect(Object.isFrozen(app.resolve('/api/ping/'))).toBe(true)
     expect(app.resolve('/api/ping/', 'POST')).toBeNull() // a 405: no route answers the method
     expect(app.resolve('/api/notes/x/')).toBeNull() // the int converter refuses "x"
   })

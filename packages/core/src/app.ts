@@ -10,10 +10,11 @@ import { HOOKS, toLayer, type Layer } from './layer'
 import type { CheckNeeds, ErrorHandler, Middleware, StateOf } from './middleware'
 import { Pipeline } from './pipeline'
 import { bareProblem, renderDefault } from './render'
-import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest, type Params, type RouteMatch } from './request'
+import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest } from './request'
 import { CycleResponse } from './response'
 import { serverTiming, traceLayer } from './trace'
-import { Resolver, routeFor, type RouteInfo, type UrlEntry } from './urls/resolver'
+import { hostAllowed, normalizeHost } from './hosts'
+import { Resolver, type ResolvedRoute, type RouteInfo, type UrlEntry } from './urls/resolver'
 import type { ReverseArgsOf, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
 
@@ -61,34 +62,6 @@ export interface AppEvents {
 }
 
 type Listeners = { [K in keyof AppEvents]: AppEvents[K][] }
-
-const NO_PARAMS: Params = Object.freeze({})
-
-/** What {@link App.resolve} finds: the route (as `request.route` would hold it) and its parameters. */
-export interface ResolvedRoute extends RouteMatch {
-  /** The converted parameters (`{ id: 7 }`). */
-  readonly params: Params
-}
-
-const HOST_RE = /^(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$/
-
-/** Strips the port and lower-cases a Host header value; `null` when malformed. */
-export function normalizeHost(host: string): string | null {
-  const h = host.toLowerCase()
-  if (!HOST_RE.test(h)) return null
-  if (h.charCodeAt(0) === 91 /* [ */) return h.slice(0, h.indexOf(']') + 1)
-  const colon = h.lastIndexOf(':')
-  const name = colon === -1 ? h : h.slice(0, colon)
-  return name.endsWith('.') ? name.slice(0, -1) : name
-}
-
-function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  for (const pattern of allowed) {
-    if (pattern === '*' || pattern === host) return true
-    if (pattern.startsWith('.') && (host === pattern.slice(1) || host.endsWith(pattern))) return true
-  }
-  return false
-}
 
 /**
  * A compiled Cycle app. Gateways call {@link App.handle}; tests and fetch platforms can call
@@ -198,17 +171,11 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
    * @param method default `GET`
    * @example
    * ```ts
-   * app.resolve('/api/notes/7/') // { qualifiedName: 'api:notes:detail', params: { id: 7 }, … }
+   * app.resolve('/api/notes/7/') // { route: { qualifiedName: 'api:notes:detail', … }, params: { id: 7 } }
    * ```
    */
   resolve(path: string, method = 'GET'): ResolvedRoute | null {
-    const target: { params: Params } = { params: NO_PARAMS }
-    const endpoint = this.#resolver.match(path, target)
-    if (endpoint === null) return null
-    const route = routeFor(endpoint, method === 'GET' ? method : method.toUpperCase())
-    if (route === undefined) return null
-    const { pattern, name, namespace, qualifiedName, methods } = route
-    return { pattern, name, namespace, qualifiedName, methods, params: target.params }
+    return this.#resolver.resolve(path, method === 'GET' ? method : method.toUpperCase())
   }
 
   /** Every route, in declaration order, with its name and the methods it answers. */

@@ -8,7 +8,7 @@
  * each element only while the address it came from is trusted. A client can prepend whatever it
  * likes; it can never get past the first hop that is not trusted.
  */
-import { normalizeHost } from './app'
+import { normalizeHost } from './hosts'
 import type { CompiledTrust } from './trust'
 import { isIp } from './trust'
 

@@ -12,7 +12,7 @@
 
 // ── app authors: the app, URLs, views, responses, errors ──────────────────────────────────────
 export { createApp, App } from './app'
-export type { AppOptions, AppEvents, Register, RegisteredUrls, ResolvedRoute } from './app'
+export type { AppOptions, AppEvents, Register, RegisteredUrls } from './app'
 export { path, include, defineUrls } from './urls/conf'
 export type {
   PathEntry,
@@ -25,7 +25,7 @@ export type {
   MethodViews,
   UrlConf,
 } from './urls/conf'
-export type { RouteInfo } from './urls/resolver'
+export type { RouteInfo, ResolvedRoute } from './urls/resolver'
 export { registerConverter } from './urls/converters'
 export type { Converter } from './urls/converters'
 export type {

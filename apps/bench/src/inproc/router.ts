@@ -40,7 +40,7 @@ const LOOKUP: Record<string, Lookup> = {
     const hit = app.resolve(p)
     return hit === null
       ? null
-      : { route: `/${hit.pattern.replace(/<(\w+)>/g, ':$1')}`, params: hit.params }
+      : { route: `/${hit.route.pattern.replace(/<(\w+)>/g, ':$1')}`, params: hit.params }
   },
   'find-my-way': (p) => {
     const hit = fmw.find('GET', p)

@@ -74,6 +74,7 @@ function visit(entries: readonly UrlEntry[], scope: Scope, out: Flattened): void
         errorHandlers: scope.errorHandlers,
         bodyLimit: entry.bodyLimit ?? scope.bodyLimit,
         serializers: entry.serializers,
+        resolved: undefined,
       })
       continue
     }

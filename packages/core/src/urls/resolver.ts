@@ -44,6 +44,24 @@ export interface CompiledRoute extends RouteMatch {
   readonly bodyLimit: number | undefined
   /** The path's compiled response schemas, if any. */
   readonly serializers: ResponseSerializers | undefined
+  /** For a pattern without parameters, what `resolve()` answers, made once (frozen). */
+  readonly resolved: ResolvedRoute | undefined
+}
+
+/** What `app.resolve()` finds (Django's `ResolverMatch`, split in two). */
+export interface ResolvedRoute {
+  /** The route, as `request.route` would hold it. */
+  readonly route: RouteMatch
+  /** The converted parameters (`{ id: 7 }`), as `request.params` would hold them. */
+  readonly params: Params
+}
+
+const NO_PARAMS: Params = Object.freeze({}) as Params
+/** `resolve()`'s parameter slot: lookups are synchronous, so one object serves every call. */
+const scratch: { params: Params } = { params: NO_PARAMS }
+
+function resolvedOf(route: CompiledRoute, params: Params): ResolvedRoute {
+  return { route, params }
 }
 
 /** One distinct full pattern and the routes answering it, by method. */
@@ -146,6 +164,9 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
       const endpoint = build.endpoint
       for (const route of build.routes) this.#answers.set(route, answeredBy(route, endpoint))
       if (build.parsed.params.length === 0) {
+        for (const route of build.routes) {
+          ;(route as { resolved: ResolvedRoute }).resolved = Object.freeze(resolvedOf(route, NO_PARAMS))
+        }
         const path = `/${build.parsed.source}`
         this.#static.set(path, endpoint)
         const byLength = this.#staticByLength
@@ -204,6 +225,23 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     if (endpoint === null) return null
     target.params = endpoint.params(values)
     return endpoint
+  }
+
+  /**
+   * What a request for `path` with `method` would resolve to (Django's `resolve()`), or `null`.
+   * Allocation-free for patterns without parameters (their answer is made once).
+   *
+   * @param path The decoded request path, starting with `/`.
+   * @param method The upper-case method.
+   */
+  resolve(path: string, method: string): ResolvedRoute | null {
+    const endpoint = this.match(path, scratch)
+    const params = scratch.params
+    scratch.params = NO_PARAMS
+    if (endpoint === null) return null
+    const route = routeFor(endpoint, method)
+    if (route === undefined) return null
+    return route.resolved ?? resolvedOf(route, params)
   }
 
   /** Whether `path + '/'` would match (for APPEND_SLASH); always `false` when it is off. */
