@@ -24,6 +24,15 @@ export interface RequestReverse {
   <N extends RouteNames<RegisteredUrls>>(name: N, ...args: ReverseArgsOf<RegisteredUrls, N>): string
 }
 
+/** The body reads of one request, cached: each reader runs once, the raw body is taken once. */
+interface BodyReads {
+  taken: boolean
+  bytes: Promise<Uint8Array> | undefined
+  text: Promise<string> | undefined
+  json: Promise<unknown> | undefined
+  form: Promise<FormData> | undefined
+}
+
 /** What `request.reverse()` asks: the URL conf of the app handling the request. */
 interface UrlReverser {
   reverse(name: string, params?: Record<string, unknown>, query?: ReverseQuery): string
@@ -71,9 +80,9 @@ const decoder = new TextDecoder()
  */
 export abstract class CycleRequest<S extends object = RequestState, P = Params> {
   /** Upper-case method. */
-  readonly method: string
+  declare readonly method: string
   /** Request target as sent, origin-form: raw path plus query (`/a%20b/?x=1`). */
-  readonly target: string
+  declare readonly target: string
   /** Route parameters, set by URL resolution (converted by the converters). */
   params: P = EMPTY_PARAMS as P
   /** What URL resolution matched, or `null` before resolution and on 404. */
@@ -91,11 +100,8 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   #path: string | undefined
   #query: URLSearchParams | undefined
   #cookies: Record<string, string> | undefined
-  #bytes: Promise<Uint8Array> | undefined
-  #text: Promise<string> | undefined
-  #json: Promise<unknown> | undefined
-  #form: Promise<FormData> | undefined
-  #bodyTaken = false
+  /** What was read of the body, made on the first read (most requests never read one). */
+  #reads: BodyReads | undefined
   #urls: UrlReverser | null = null
 
   static {
@@ -239,7 +245,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
 
   /** Whether the body was (or is being) consumed. */
   get bodyUsed(): boolean {
-    return this.#bodyTaken
+    return this.#reads?.taken === true
   }
 
   /**
@@ -253,12 +259,14 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
 
   /** The whole body as bytes (read once, cached). 413 past the limit. */
   bytes(): Promise<Uint8Array> {
-    return (this.#bytes ??= this.#readAll())
+    const reads = this.#bodyReads()
+    return (reads.bytes ??= this.#readAll())
   }
 
   /** The body decoded as UTF-8 text (cached). */
   text(): Promise<string> {
-    return (this.#text ??= this.bytes().then((b) => decoder.decode(b)))
+    const reads = this.#bodyReads()
+    return (reads.text ??= this.bytes().then((b) => decoder.decode(b)))
   }
 
   /**
@@ -266,7 +274,8 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
    * JSON is a 400; `__proto__` keys and `constructor.prototype` are stripped (prototype poisoning).
    */
   json<T = unknown>(): Promise<T> {
-    if (this.#json === undefined) {
+    const reads = this.#bodyReads()
+    if (reads.json === undefined) {
       const type = this.contentType
       if (type === null || !(type === 'application/json' || type.endsWith('+json'))) {
         return Promise.reject(
@@ -275,9 +284,9 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
           )
         )
       }
-      this.#json = this.text().then(parseJson)
+      reads.json = this.text().then(parseJson)
     }
-    return this.#json as Promise<T>
+    return reads.json as Promise<T>
   }
 
   /**
@@ -285,17 +294,18 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
    * as `FormData`. Other content types get a 415.
    */
   form(): Promise<FormData> {
-    if (this.#form === undefined) {
+    const reads = this.#bodyReads()
+    if (reads.form === undefined) {
       const type = this.contentType
       if (type === 'application/x-www-form-urlencoded') {
-        this.#form = this.text().then((t) => {
+        reads.form = this.text().then((t) => {
           const fd = new FormData()
           for (const [k, v] of new URLSearchParams(t)) fd.append(k, v)
           return fd
         })
       } else if (type === 'multipart/form-data') {
         const ct = this.header('content-type') as string
-        this.#form = this.bytes().then(async (b) => {
+        reads.form = this.bytes().then(async (b) => {
           try {
             return await new Response(b as Uint8Array<ArrayBuffer>, { headers: { 'content-type': ct } }).formData()
           } catch {
@@ -308,17 +318,22 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
         )
       }
     }
-    return this.#form
+    return reads.form
+  }
+
+  #bodyReads(): BodyReads {
+    return (this.#reads ??= { taken: false, bytes: undefined, text: undefined, json: undefined, form: undefined })
   }
 
   #take(): RawBody | null {
-    if (this.#bodyTaken) {
+    const reads = this.#bodyReads()
+    if (reads.taken) {
       throw new ImproperlyConfigured(
         'ERR_BODY_USED',
         'The request body was already consumed as a stream; read it once (bytes/text/json/form are cached).'
       )
     }
-    this.#bodyTaken = true
+    reads.taken = true
     return this.openBody()
   }
 
@@ -327,7 +342,7 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
     const declared = this.header('content-length')
     // Refuse on the declared length before reading a byte (RFC 9110 §15.5.14).
     if (declared !== null && Number(declared) > limit) {
-      this.#bodyTaken = true
+      this.#bodyReads().taken = true
       throw tooLarge(limit)
     }
     const source = this.#take()

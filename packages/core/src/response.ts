@@ -258,6 +258,12 @@ export function json(data: unknown, init?: ResponseInit | number): CycleResponse
 
 /** A `text/plain` response. */
 export function text(body: string, init?: ResponseInit | number): CycleResponse {
+  if (init === undefined) {
+    // The common case (`text('hi')`): the body straight into the constructor, one type field.
+    const res = new CycleResponse(body)
+    res.headers._map['content-type'] = TEXT_TYPE
+    return res
+  }
   const res = withType(init, TEXT_TYPE)
   res.body = body
   return res

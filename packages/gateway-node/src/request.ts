@@ -26,10 +26,11 @@ let fallbackContext: GatewayContext | undefined
  * ```
  */
 export class NodeRequest<S extends object = RequestState> extends CycleRequest<S> {
+  // `declare`d: set once in the constructor, with no class-field definition before it.
   /** The node request (escape hatch; reading it is fine, consuming it is yours to manage). */
-  readonly raw: IncomingMessage
+  declare readonly raw: IncomingMessage
   /** The node response. Write to it only if you then return nothing from the app. */
-  readonly res: ServerResponse
+  declare readonly res: ServerResponse
   readonly #ctx: GatewayContext
   #headers: Headers | undefined
   #controller: AbortController | undefined
