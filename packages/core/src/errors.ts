@@ -123,10 +123,22 @@ export class HttpError extends Error {
 
 type Opts = HttpErrorOptions
 
+/**
+ * `options` with the positional `detail` (and headers) applied. `Object.assign`, not a spread:
+ * on V8 `{ ...options, detail }` makes a new hidden class per call (about 1 µs), and errors are
+ * made per request (every 404, 401, 413 a client causes).
+ */
+function withDetail(options: Opts, detail: string | undefined, headers?: Record<string, string>): Opts {
+  const out: Opts = Object.assign({}, options)
+  if (detail !== undefined) out.detail = detail
+  if (headers !== undefined) out.headers = headers
+  return out
+}
+
 /** 400: the request is malformed (bad JSON, bad percent-encoding, bad Host). */
 export class BadRequest extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(400, { ...options, detail: detail ?? options.detail })
+    super(400, withDetail(options, detail))
     this.name = 'BadRequest'
   }
 }
@@ -140,9 +152,9 @@ export interface UnauthorizedOptions extends Opts {
 /** 401: no or bad credentials. Always send a challenge so clients know how to authenticate. */
 export class Unauthorized extends HttpError {
   constructor(detail?: string, options: UnauthorizedOptions = {}) {
-    const headers = { ...options.headers }
+    const headers: Record<string, string> = Object.assign({}, options.headers)
     if (options.challenge) headers['www-authenticate'] = options.challenge
-    super(401, { ...options, headers, detail: detail ?? options.detail })
+    super(401, withDetail(options, detail, headers))
     this.name = 'Unauthorized'
   }
 }
@@ -150,7 +162,7 @@ export class Unauthorized extends HttpError {
 /** 403: authenticated, but not allowed (Django's `PermissionDenied`). */
 export class Forbidden extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(403, { ...options, detail: detail ?? options.detail })
+    super(403, withDetail(options, detail))
     this.name = 'Forbidden'
   }
 }
@@ -158,7 +170,7 @@ export class Forbidden extends HttpError {
 /** 404: nothing here (Django's `Http404`). */
 export class NotFound extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(404, { ...options, detail: detail ?? options.detail })
+    super(404, withDetail(options, detail))
     this.name = 'NotFound'
   }
 }
@@ -168,11 +180,9 @@ export class MethodNotAllowed extends HttpError {
   /** Methods the resource supports. */
   readonly allow: readonly string[]
   constructor(allow: readonly string[], options: Opts = {}) {
-    super(405, {
-      ...options,
-      headers: { ...options.headers, allow: allow.join(', ') },
-      detail: options.detail ?? `Allowed methods: ${allow.join(', ')}.`,
-    })
+    const list = allow.join(', ')
+    const headers: Record<string, string> = Object.assign({}, options.headers, { allow: list })
+    super(405, withDetail(options, options.detail ?? `Allowed methods: ${list}.`, headers))
     this.name = 'MethodNotAllowed'
     this.allow = allow
   }
@@ -181,7 +191,7 @@ export class MethodNotAllowed extends HttpError {
 /** 406: no representation matches `Accept`. */
 export class NotAcceptable extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(406, { ...options, detail: detail ?? options.detail })
+    super(406, withDetail(options, detail))
     this.name = 'NotAcceptable'
   }
 }
@@ -189,7 +199,7 @@ export class NotAcceptable extends HttpError {
 /** 409: the request conflicts with the current state. */
 export class Conflict extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(409, { ...options, detail: detail ?? options.detail })
+    super(409, withDetail(options, detail))
     this.name = 'Conflict'
   }
 }
@@ -197,7 +207,7 @@ export class Conflict extends HttpError {
 /** 410: the resource is gone for good. */
 export class Gone extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(410, { ...options, detail: detail ?? options.detail })
+    super(410, withDetail(options, detail))
     this.name = 'Gone'
   }
 }
@@ -205,7 +215,7 @@ export class Gone extends HttpError {
 /** 413: the body is larger than the limit. */
 export class PayloadTooLarge extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(413, { ...options, detail: detail ?? options.detail })
+    super(413, withDetail(options, detail))
     this.name = 'PayloadTooLarge'
   }
 }
@@ -213,7 +223,7 @@ export class PayloadTooLarge extends HttpError {
 /** 415: the body's content type is not one the view accepts. */
 export class UnsupportedMediaType extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(415, { ...options, detail: detail ?? options.detail })
+    super(415, withDetail(options, detail))
     this.name = 'UnsupportedMediaType'
   }
 }
@@ -229,11 +239,9 @@ export class UnprocessableEntity extends HttpError {
   /** The validation issues, also sent as the problem's `errors` member. */
   readonly errors: readonly ValidationIssue[]
   constructor(errors: readonly ValidationIssue[] = [], options: Opts = {}) {
-    super(422, {
-      ...options,
-      detail: options.detail ?? 'The request did not validate.',
-      extensions: { ...options.extensions, errors },
-    })
+    const out = withDetail(options, options.detail ?? 'The request did not validate.')
+    out.extensions = Object.assign({}, options.extensions, { errors })
+    super(422, out)
     this.name = 'UnprocessableEntity'
     this.errors = errors
   }
@@ -246,7 +254,7 @@ export interface RetryOptions extends Opts {
 }
 
 function retryHeaders(options: RetryOptions): Record<string, string> {
-  const headers = { ...options.headers }
+  const headers: Record<string, string> = Object.assign({}, options.headers)
   if (options.retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(options.retryAfter))
   return headers
 }
@@ -254,7 +262,7 @@ function retryHeaders(options: RetryOptions): Record<string, string> {
 /** 429: rate limited. */
 export class TooManyRequests extends HttpError {
   constructor(detail?: string, options: RetryOptions = {}) {
-    super(429, { ...options, headers: retryHeaders(options), detail: detail ?? options.detail })
+    super(429, withDetail(options, detail, retryHeaders(options)))
     this.name = 'TooManyRequests'
   }
 }
@@ -262,7 +270,7 @@ export class TooManyRequests extends HttpError {
 /** 431: the request's header section is too large. */
 export class RequestHeaderFieldsTooLarge extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(431, { ...options, detail: detail ?? options.detail })
+    super(431, withDetail(options, detail))
     this.name = 'RequestHeaderFieldsTooLarge'
   }
 }
@@ -270,7 +278,7 @@ export class RequestHeaderFieldsTooLarge extends HttpError {
 /** 500: something broke. The detail is never shown to clients unless `expose` is set. */
 export class InternalServerError extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(500, { ...options, detail: detail ?? options.detail })
+    super(500, withDetail(options, detail))
     this.name = 'InternalServerError'
   }
 }
@@ -278,7 +286,7 @@ export class InternalServerError extends HttpError {
 /** 501: the server does not support this functionality. */
 export class NotImplemented extends HttpError {
   constructor(detail?: string, options: Opts = {}) {
-    super(501, { ...options, detail: detail ?? options.detail })
+    super(501, withDetail(options, detail))
     this.name = 'NotImplemented'
   }
 }
@@ -286,7 +294,7 @@ export class NotImplemented extends HttpError {
 /** 503: temporarily unavailable (shutting down, overloaded, dependency down). */
 export class ServiceUnavailable extends HttpError {
   constructor(detail?: string, options: RetryOptions = {}) {
-    super(503, { ...options, headers: retryHeaders(options), detail: detail ?? options.detail })
+    super(503, withDetail(options, detail, retryHeaders(options)))
     this.name = 'ServiceUnavailable'
   }
 }

@@ -155,7 +155,8 @@ export class HeaderMap implements Iterable<[string, string]> {
   delete(name: string): this {
     const key = lowerName(name)
     if (key === 'set-cookie') this._cookies = undefined
-    else delete this._map[key]
+    // `delete` of an absent member still takes the runtime's slow path: look first.
+    else if (this._map[key] !== undefined) delete this._map[key]
     return this
   }
 

@@ -46,7 +46,6 @@ export class Pipeline {
   /** The global middlewares, outermost first. */
   readonly layers: Chain
   readonly options: PipelineOptions
-  readonly #routeChains = new Map<CompiledRoute, Chain>()
 
   /**
    * @param layers the global middlewares, normalized
@@ -64,7 +63,8 @@ export class Pipeline {
         const layer = toLayer(m, n + i, where)
         return wrap ? wrap(layer) : layer
       })
-      this.#routeChains.set(route, [...layers, ...own])
+      // On the route itself: a request finds its chain without a lookup.
+      route.chain = [...layers, ...own]
     }
   }
 
@@ -75,7 +75,7 @@ export class Pipeline {
 
   /** The layers a request for `route` passes: the global ones, then the route's own. */
   chainFor(route: CompiledRoute): Chain {
-    return route.middleware.length === 0 ? this.layers : (this.#routeChains.get(route) as Chain)
+    return route.chain ?? this.layers
   }
 
   /** Core's problem response for an error (with the debug page's extras in debug mode). */

@@ -50,7 +50,9 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
     const headers = this.raw.headers
     let value = headers[name]
     if (value === undefined) {
-      const lower = name.toLowerCase()
+      // An absent header is common (`accept` from a script): skip toLowerCase() for a name that
+      // is lower case already, the usual spelling.
+      const lower = isLowerCase(name) ? name : name.toLowerCase()
       if (lower !== name) value = headers[lower]
       // HTTP/2 carries the host in the :authority pseudo-header (RFC 9113 §8.3.1).
       if (value === undefined && lower === 'host') value = headers[':authority']
@@ -196,4 +198,13 @@ export function normalizeTarget(target: string): string {
     return tail.charCodeAt(0) === 47 ? tail : '/' + tail
   }
   return '/' + target
+}
+
+/** Whether `name` has no ASCII upper-case letter (header names in code are nearly always so). */
+function isLowerCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c >= 65 && c <= 90) return false
+  }
+  return true
 }

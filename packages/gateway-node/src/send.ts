@@ -110,7 +110,8 @@ export function writeHead(
     out = withoutHopByHop(out)
   }
   const cookies = headerCookies(headers)
-  if (cookies !== undefined) out = { ...out, 'set-cookie': cookies }
+  // Object.assign, not a spread: a spread plus a member makes a new hidden class per response.
+  if (cookies !== undefined) out = Object.assign({}, out, { 'set-cookie': cookies })
   res.writeHead(status, out)
   return leftover
 }

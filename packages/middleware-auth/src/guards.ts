@@ -19,7 +19,7 @@ import {
   type HookResult,
 } from '@cycle/core'
 import { challenge as buildChallenge, extendChallenge } from './_internal/challenge'
-import { contextOf, type AuthContext } from './_internal/context'
+import { backendChallengeOf, configOf, infoOf, type AuthConfig } from './_internal/context'
 import { badOption } from './_internal/options'
 import type { GuardNeeds, GuardUser } from './types'
 
@@ -34,8 +34,8 @@ export interface RequireAuthOptions {
   message?: string
 }
 
-function context(request: CycleRequest, guard: string): AuthContext {
-  const ctx = contextOf(request)
+function context(request: CycleRequest, guard: string): AuthConfig {
+  const ctx = configOf(request)
   if (ctx === undefined) {
     throw new ImproperlyConfigured(
       'ERR_BAD_MIDDLEWARE',
@@ -45,20 +45,17 @@ function context(request: CycleRequest, guard: string): AuthContext {
   return ctx
 }
 
-function unauthorized(ctx: AuthContext, message: string): Unauthorized {
+function unauthorized(ctx: AuthConfig, message: string): Unauthorized {
   return new Unauthorized(message, ctx.challenge === undefined ? {} : { challenge: ctx.challenge })
 }
 
 /** Throws 401 when nobody is logged in; returns the user otherwise. */
-function authenticated(
-  request: CycleRequest<GuardNeeds>,
-  guard: string
-): { ctx: AuthContext; user: GuardUser } {
+function authenticated(request: CycleRequest<GuardNeeds>, guard: string): GuardUser {
   const ctx = context(request, guard)
   const user = request.state.user
   if (user.isAuthenticated !== true)
     throw unauthorized(ctx, 'Authentication credentials were not provided.')
-  return { ctx, user }
+  return user
 }
 
 function checkNames(guard: string, what: string, names: readonly unknown[]): readonly string[] {
@@ -125,7 +122,7 @@ export function requirePermission(...permissions: string[]): HookMiddleware<obje
   return {
     name: 'requirePermission',
     view(request): HookResult {
-      const { user } = authenticated(request, 'requirePermission')
+      const user = authenticated(request, 'requirePermission')
       for (const p of perms) {
         const ok =
           typeof user.hasPermission === 'function'
@@ -153,7 +150,7 @@ export function requireRole(...roles: string[]): HookMiddleware<object, GuardNee
   return {
     name: 'requireRole',
     view(request): HookResult {
-      const { user } = authenticated(request, 'requireRole')
+      const user = authenticated(request, 'requireRole')
       for (const r of accepted) {
         if (typeof user.hasRole === 'function' ? user.hasRole(r) === true : has(user.roles, r))
           return
@@ -191,13 +188,13 @@ export function requireScope(...scopes: string[]): HookMiddleware<object, GuardN
   return {
     name: 'requireScope',
     view(request): HookResult {
-      const { ctx, user } = authenticated(request, 'requireScope')
-      let granted: readonly string[] = ctx.info?.scopes ?? []
+      const user = authenticated(request, 'requireScope')
+      let granted: readonly string[] = infoOf(request)?.scopes ?? []
       if (granted.length === 0 && Array.isArray(user.scopes)) granted = user.scopes as string[]
       const missing = required.filter((s) => !granted.includes(s))
       if (missing.length === 0) return
       const params = { error: 'insufficient_scope', scope: scopeParam }
-      const base = ctx.backendChallenge
+      const base = backendChallengeOf(request)
       const challenge =
         base !== undefined && /^bearer\b/i.test(base)
           ? extendChallenge(base, params)

@@ -21,15 +21,24 @@ import {
   type HookMiddleware,
   type ProblemDetails,
 } from '@cycle/core'
-import { isWithMeta, metaOf, type Meta } from './meta'
+import { addedMeta, isWithMeta, type Meta } from './meta'
 import { negotiate } from './negotiate'
 import { resolveOptions, type FormatOptions, type Representation } from './options'
 import { formattable, toProblem } from './problem'
 import { isRaw, routeIsRaw } from './raw'
 import { renderHtml, renderText } from './render'
-import { stringifyPlain, toPlain, type PlainValue } from './serialize'
+import { isPlainJson, stringifyPlain, toPlain, type PlainValue } from './serialize'
 
 const HTML_TYPE = 'text/html; charset=utf-8'
+
+/**
+ * Writes a document as compact JSON. Data JSON can write as it is (the common case) goes straight
+ * to the engine's serializer; anything else (BigInt, Map, Set, typed arrays, a cycle, a throwing
+ * getter) through the safe tree, which also names what failed.
+ */
+function jsonText(doc: unknown): string {
+  return isPlainJson(doc) ? JSON.stringify(doc) : stringifyPlain(toPlain(doc))
+}
 
 // Offers carry `charset=utf-8` so `Accept: text/html;charset=utf-8` matches them.
 const OFFERS: Record<Representation, readonly string[]> = {
@@ -43,6 +52,8 @@ const PROBLEM_OFFER = 'application/problem+json;charset=utf-8'
 interface Table {
   offers: string[]
   kinds: Map<string, Representation>
+  /** `Accept` value (`''` when absent) → what it negotiated to. */
+  picked: Map<string, Representation | null>
 }
 
 function table(reps: readonly Representation[], problem: boolean): Table {
@@ -56,15 +67,30 @@ function table(reps: readonly Representation[], problem: boolean): Table {
       kinds.set(offer, rep)
     }
   }
-  return { offers, kinds }
+  return { offers, kinds, picked: new Map() }
 }
 
+/**
+ * Negotiated answers by `Accept` value, per table. Clients repeat their `Accept` on every request
+ * (a browser, an SDK), so parsing it once per distinct value saves the parse on nearly every
+ * request. Bounded: values built by clients cannot grow it without limit.
+ */
+const PICKED_MAX = 256
+
 function pick(t: Table, accept: string | null): Representation | null {
+  const key = accept ?? ''
+  const known = t.picked.get(key)
+  if (known !== undefined) return known
   const offer = negotiate(accept, t.offers)
-  return offer === null ? null : (t.kinds.get(offer) as Representation)
+  const rep = offer === null ? null : (t.kinds.get(offer) as Representation)
+  if (t.picked.size < PICKED_MAX) t.picked.set(key, rep)
+  return rep
 }
 
 function wantsPretty(request: CycleRequest): boolean {
+  // Most requests have no query string at all: do not parse one to learn that.
+  const search = request.search
+  if (search === '' || !search.includes('pretty')) return false
   const v = request.query.get('pretty')
   return v !== null && v !== '0' && v !== 'false'
 }
@@ -115,7 +141,10 @@ export function format(options?: FormatOptions): HookMiddleware {
 
   const metaFor = (request: CycleRequest, response: CycleResponse, own: Meta | undefined): Meta => {
     const base = o.meta?.(request, response)
-    return { ...base, ...metaOf(request), ...own }
+    const added = addedMeta(request)
+    // The common case, one source of metadata, is used as it is: no merged copy to build.
+    if (added === undefined && own === undefined) return base ?? {}
+    return Object.assign({}, base, added, own)
   }
 
   /** Renders the shaped document into `response` in the chosen representation. */
@@ -123,7 +152,7 @@ export function format(options?: FormatOptions): HookMiddleware {
     request: CycleRequest,
     response: CycleResponse,
     kind: Representation,
-    doc: PlainValue,
+    doc: unknown,
     problem: ProblemDetails | null
   ): void => {
     const status = response.status
@@ -140,12 +169,20 @@ export function format(options?: FormatOptions): HookMiddleware {
         'content-type',
         problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
       )
-      if (schema === undefined) response.render(() => stringifyPlain(doc, indent))
-      else if (indent === undefined) response.render(schema)
-      else response.render(() => stringifyPlain(JSON.parse(schema(doc)) as PlainValue, indent))
+      // Static functions on the common path (no closure per response).
+      if (indent === undefined) {
+        if (schema === undefined) response.render(jsonText)
+        else response.render(isPlainJson(doc) ? schema : (d) => schema(toPlain(d)))
+      }
+      else {
+        const plain: unknown = isPlainJson(doc) ? doc : toPlain(doc)
+        const text = schema === undefined ? JSON.stringify(plain) : schema(plain)
+        response.render(() => stringifyPlain(JSON.parse(text) as PlainValue, indent))
+      }
       return
     }
-    const shown = schema === undefined ? doc : (JSON.parse(schema(doc)) as PlainValue)
+    const tree = toPlain(doc)
+    const shown = schema === undefined ? tree : (JSON.parse(schema(tree)) as PlainValue)
     if (kind === 'html') {
       const title = `${status} ${problem?.title ?? STATUS_TEXT[status] ?? ''}`.trim()
       const where = `${request.method} ${request.target}`
@@ -165,7 +202,7 @@ export function format(options?: FormatOptions): HookMiddleware {
       o.errors === 'envelope'
         ? { error: problem, meta: metaFor(request, response, undefined) }
         : problem
-    write(request, response, kind, toPlain(doc), problem)
+    write(request, response, kind, doc, problem)
   }
 
   const middleware: HookMiddleware = {
@@ -187,12 +224,13 @@ export function format(options?: FormatOptions): HookMiddleware {
         throw new NotAcceptable(notAcceptableDetail(o.representations))
       }
       const data = response.data
-      const [payload, own] = isWithMeta(data) ? [data.data, data.meta] : [data, undefined]
+      const withMeta = isWithMeta(data)
+      const payload = withMeta ? data.data : data
       const doc =
         o.envelope === false
           ? payload
-          : o.envelope(payload, metaFor(request, response, own), request)
-      write(request, response, kind ?? (o.representations[0] as Representation), toPlain(doc), null)
+          : o.envelope(payload, metaFor(request, response, withMeta ? data.meta : undefined), request)
+      write(request, response, kind ?? (o.representations[0] as Representation), doc, null)
     },
   }
   if (o.strict) {

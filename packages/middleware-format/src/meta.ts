@@ -67,5 +67,10 @@ export function addMeta(request: CycleRequest, meta: Meta): void {
 
 /** The metadata added with {@link addMeta} for this request (an empty object when none). */
 export function metaOf(request: CycleRequest): Meta {
-  return (request as unknown as Record<symbol, Meta | undefined>)[kRequestMeta] ?? {}
+  return addedMeta(request) ?? {}
+}
+
+/** The metadata added with {@link addMeta}, or `undefined` when none was (no object made). */
+export function addedMeta(request: CycleRequest): Meta | undefined {
+  return (request as unknown as Record<symbol, Meta | undefined>)[kRequestMeta]
 }

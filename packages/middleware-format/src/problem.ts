@@ -4,7 +4,7 @@
  * returned plain data with an error status (`json({ error: 'x' }, 400)`) gets one built around it,
  * so every error leaves the app in the same shape.
  */
-import { PROBLEM_TYPE, STATUS_TEXT, type CycleResponse, type ProblemDetails } from '@cycle/core'
+import { JSON_TYPE, PROBLEM_TYPE, STATUS_TEXT, type CycleResponse, type ProblemDetails } from '@cycle/core'
 
 /** The media type core marks problem documents with, without parameters. */
 const PROBLEM = PROBLEM_TYPE.toLowerCase()
@@ -18,6 +18,9 @@ function mediaType(response: CycleResponse): string | null {
 
 /** Whether a pending response's content type is one the formatter shapes (JSON, problem, none). */
 export function formattable(response: CycleResponse): boolean {
+  // What core and `json()` set, compared as is before any parsing (every response asks).
+  const ct = response.headers.get('content-type')
+  if (ct === null || ct === JSON_TYPE || ct === PROBLEM_TYPE) return true
   const type = mediaType(response)
   return type === null || type === 'application/json' || type === PROBLEM
 }

@@ -194,3 +194,49 @@ export function stringifyPlain(value: PlainValue, indent?: number): string {
     throw new SerializationError('the serialized body is too large', '', error)
   }
 }
+
+/**
+ * Whether `JSON.stringify(value)` already writes exactly what {@link serialize} would: plain
+ * objects and arrays of strings, numbers, booleans, `null` and `Date`s, nested less than
+ * {@link MAX_DEPTH} deep. Checked without allocating, so the common answer skips building the
+ * safe tree; anything else (BigInt, Map, Set, typed arrays, other `toJSON`s, a cycle, a getter
+ * that throws) answers `false` and takes the safe path, which also names what failed.
+ */
+export function isPlainJson(value: unknown): boolean {
+  try {
+    return plainAt(value, 0)
+  } catch {
+    return false
+  }
+}
+
+function plainAt(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true
+    case 'object':
+      break
+    default:
+      // undefined, functions and symbols: dropped alike by both, except at the top level.
+      return depth > 0 && typeof value !== 'bigint'
+  }
+  if (value === null) return true
+  if (depth >= MAX_DEPTH) return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!plainAt(value[i], depth + 1)) return false
+    return true
+  }
+  // `constructor` (a cached load) rather than Object.getPrototypeOf (a runtime call per object):
+  // a plain literal's is `Object`; anything else, a null prototype included, takes the safe path.
+  const ctor = (value as { constructor?: unknown }).constructor
+  if (ctor === Date && value instanceof Date) return true // toJSON gives the ISO string, as toPlain
+  if (ctor !== Object) return false
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
+  const obj = value as Record<string, unknown>
+  for (const key in obj) {
+    if (!plainAt(obj[key], depth + 1)) return false
+  }
+  return true
+}

@@ -75,6 +75,7 @@ function visit(entries: readonly UrlEntry[], scope: Scope, out: Flattened): void
         bodyLimit: entry.bodyLimit ?? scope.bodyLimit,
         serializers: entry.serializers,
         resolved: undefined,
+        chain: undefined,
       })
       continue
     }

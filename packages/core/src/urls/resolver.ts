@@ -16,6 +16,7 @@
  * - Duplicate routes and names are startup errors too.
  */
 import { ImproperlyConfigured } from '../codes'
+import type { Layer } from '../layer'
 import { middlewareName, type ErrorHandler, type Middleware } from '../middleware'
 import type { CycleRequest, Params, RouteMatch } from '../request'
 import type { UrlEntry } from './conf'
@@ -46,6 +47,12 @@ export interface CompiledRoute extends RouteMatch {
   readonly serializers: ResponseSerializers | undefined
   /** For a pattern without parameters, what `resolve()` answers, made once (frozen). */
   readonly resolved: ResolvedRoute | undefined
+  /**
+   * The layers a request for this route passes (the app's middleware, then the route's own),
+   * compiled once by the app's pipeline; `undefined` until then, and for routes without their
+   * own middleware (they pass the app's list as it is).
+   */
+  chain: readonly Layer[] | undefined
 }
 
 /** What `app.resolve()` finds (Django's `ResolverMatch`, split in two). */

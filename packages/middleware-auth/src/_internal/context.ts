@@ -1,30 +1,73 @@
 /**
  * @module
- * Per-request auth bookkeeping that is not part of the typed state: the challenges of the
- * configured backends (for `requireAuth()`'s 401) and how the request was authenticated.
- * A WeakMap keeps it off the request object, so nothing leaks when the request is dropped.
+ * Per-request auth bookkeeping that is not part of the typed state: which `authenticate()` ran
+ * (its combined challenge, for `requireAuth()`'s 401) and which backend accepted the request with
+ * what result (for `getAuth()` and `requireScope()`).
+ *
+ * It lives on `request.state` under a symbol key: not in the typed state, not in `JSON.stringify`
+ * or `Object.keys`, gone with the request: one small record per request. (A `WeakMap` keyed by
+ * the request costs an ephemeron entry per request that every GC must process: measured as the
+ * largest single cost of authentication on a request.)
  */
 import type { CycleRequest } from '@cycle/core'
-import type { AuthInfo } from '../types'
+import type { AuthBackend, AuthInfo, AuthSuccess } from '../types'
 
-/** What `authenticate()` leaves behind for the guards. */
-export interface AuthContext {
+/** What one `authenticate()` shares with every request it sees. */
+export interface AuthConfig {
   /** The combined challenge of every configured backend, or `undefined`. */
-  challenge: string | undefined
-  /** The challenge of the backend that accepted the request, if it has one. */
-  backendChallenge: string | undefined
-  /** How the request was authenticated; `null` for the anonymous user. */
-  info: AuthInfo | null
+  readonly challenge: string | undefined
 }
 
-const contexts = new WeakMap<CycleRequest, AuthContext>()
+const kAuth: unique symbol = Symbol('cycle.auth')
 
-/** The auth context of a request, or `undefined` when `authenticate()` did not run. */
-export function contextOf(request: CycleRequest): AuthContext | undefined {
-  return contexts.get(request)
+/** One request's record: one object, in one slot (more slots would outgrow the state's own). */
+interface Record_ {
+  readonly config: AuthConfig
+  backend: AuthBackend<object> | undefined
+  result: AuthSuccess<object> | undefined
+  info: AuthInfo | undefined
 }
 
-/** Stores the auth context of a request. */
-export function setContext(request: CycleRequest, context: AuthContext): void {
-  contexts.set(request, context)
+const NO_SCOPES: readonly string[] = Object.freeze([])
+
+function recordOf(request: CycleRequest): Record_ | undefined {
+  return (request.state as { [kAuth]?: Record_ })[kAuth]
+}
+
+/** Records that `authenticate()` (with `config`) ran on the request. */
+export function enter(request: CycleRequest, config: AuthConfig): void {
+  const record: Record_ = { config, backend: undefined, result: undefined, info: undefined }
+  ;(request.state as { [kAuth]?: Record_ })[kAuth] = record
+}
+
+/** Records the backend that accepted the request and what it returned. */
+export function accepted(
+  request: CycleRequest,
+  backend: AuthBackend<object>,
+  result: AuthSuccess<object>
+): void {
+  const record = recordOf(request) as Record_
+  record.backend = backend
+  record.result = result
+}
+
+/** The `authenticate()` that ran on the request, or `undefined` when none did. */
+export function configOf(request: CycleRequest): AuthConfig | undefined {
+  return recordOf(request)?.config
+}
+
+/** The challenge of the backend that accepted the request, if any. */
+export function backendChallengeOf(request: CycleRequest): string | undefined {
+  return recordOf(request)?.backend?.challenge
+}
+
+/** How the request was authenticated (made on first ask), or `null` for the anonymous user. */
+export function infoOf(request: CycleRequest): AuthInfo | null {
+  const record = recordOf(request)
+  if (record === undefined) return null
+  if (record.info !== undefined) return record.info
+  const { backend, result } = record
+  if (backend === undefined || result === undefined) return null
+  record.info = { backend: backend.name, scopes: result.scopes ?? NO_SCOPES, claims: result.claims }
+  return record.info
 }

@@ -62,6 +62,10 @@ export function bearerBackend<U extends object>(options: BearerBackendOptions<U>
     challenge: base,
   }
   const verify = options.verify
+  const done = (user: U | null | undefined): AuthSuccess<U> => {
+    if (user === null || user === undefined) throw invalidToken(base, 'The access token is invalid.')
+    return { user }
+  }
 
   return {
     name: 'bearer',
@@ -70,11 +74,6 @@ export function bearerBackend<U extends object>(options: BearerBackendOptions<U>
       const token = readToken(request, source)
       if (token === null) return null
       const found = verify(token, request)
-      const done = (user: U | null | undefined): AuthSuccess<U> => {
-        if (user === null || user === undefined)
-          throw invalidToken(base, 'The access token is invalid.')
-        return { user }
-      }
       return isPromise(found) ? found.then(done) : done(found)
     },
   }
