@@ -19,6 +19,7 @@ import { HttpError, ServiceUnavailable } from '@cycle/core'
 import { invalidToken } from '../_internal/authorization'
 import { decodeBase64Url } from '../_internal/base64'
 import { badOption } from '../_internal/options'
+import { isCompactJws, nonFiniteDate } from './compact'
 import {
   checkAlgorithms,
   keyFamily,
@@ -153,8 +154,13 @@ export function buildJwtVerifier(options: JwtVerifyOptions, factory: string): Jw
   return async function verifyJwt(token: string): Promise<JWTPayload> {
     const verifyOptions =
       currentDate === undefined ? fixed : { ...fixed, currentDate: currentDate() }
+    // jose decodes with `atob`, which also takes padding and standard base64: refuse what
+    // RFC 7515 §7.1 does not call a compact JWS before jose sees it.
+    if (!isCompactJws(token)) throw invalidToken(base, 'The token is malformed.')
     try {
       const { payload } = await jwtVerify(token, key as KeyInput, verifyOptions)
+      const bad = nonFiniteDate(payload)
+      if (bad !== undefined) throw invalidToken(base, `The token "${bad}" claim is not a finite number.`)
       return payload
     } catch (error) {
       if (HttpError.isHttpError(error)) throw error
