@@ -21,6 +21,8 @@ export interface Shutdown {
   close(timeout: number): Promise<void>
   /** Skips to the deadline now (a second SIGTERM). */
   force(): void
+  /** The server's open connections (raw TCP sockets, TLS ones included). */
+  readonly sockets: ReadonlySet<Socket>
 }
 
 /** Starts tracking connections of `server`; call before it listens. */
@@ -96,6 +98,7 @@ export function trackShutdown(
     force() {
       expire?.()
     },
+    sockets,
   }
 }
 
