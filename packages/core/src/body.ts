@@ -137,7 +137,7 @@ function toIterator(source: RawBody): AsyncIterator<Uint8Array> {
 
 /**
  * The content codings request bodies may use: `identity` only. Core does not decode gzip, br or
- * zstd request bodies (see docs/lifecycle.md, "Request bodies"): what is declared encoded is
+ * zstd request bodies (why: the core README, "Request bodies"): what is declared encoded is
  * refused before anything reads it, so no parser ever meets compressed bytes.
  */
 export const ACCEPTED_ENCODINGS = 'identity'

@@ -84,6 +84,11 @@ export type JwtVerifier = (token: string) => Promise<JWTPayload>
  * Validates the options once and returns a verifier: the verification `jwtBackend` does, for use
  * outside the middleware (a WebSocket upgrade, a queue consumer).
  *
+ * Besides jose's checks, the token must be canonical unpadded base64url (RFC 7515 §2, §7.1) and
+ * its `exp`/`nbf`/`iat` finite numbers. Even so, one set of claims has several valid token
+ * strings (ECDSA signatures are malleable): key revocation, caches and rate limits on `jti` or
+ * `sub`, never on the token text.
+ *
  * @param options keys, allowed algorithms and claim checks
  * @returns `(token) => Promise<payload>`; throws 401 `invalid_token` for a bad token
  * @example
