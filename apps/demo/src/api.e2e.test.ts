@@ -231,3 +231,54 @@ describe('notes', () => {
     )
   })
 })
+
+describe('hostile input against the demo', () => {
+  /** A normal request still gets its answer afterwards. */
+  const stillServes = async (): Promise<void> => {
+    const res = await client.send('GET', '/api/notes')
+    expect(res.status).toBe(200)
+    expect(Array.isArray(res.body.data)).toBe(true)
+  }
+
+  it('Vary: Accept on the JSON and the HTML answer of each negotiated URL', async () => {
+    for (const [path, token, status] of [
+      ['/api/notes', undefined, 200],
+      ['/api/me', undefined, 200],
+      ['/healthz', null, 200],
+      ['/api/notes', null, 401],
+      [`/api/notes/${UNKNOWN}`, undefined, 404],
+      ['/api/nowhere', undefined, 404],
+    ] as const) {
+      const asJson = await client.send('GET', path, { token, headers: { accept: 'application/json' } })
+      const asHtml = await client.send('GET', path, { token, headers: { accept: 'text/html' } })
+      expect([asJson.status, asHtml.status], path).toEqual([status, status])
+      expect(asHtml.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(asJson.headers.get('content-type')).toMatch(/json/)
+      for (const res of [asJson, asHtml]) expect(res.headers.get('vary'), path).toMatch(/\bAccept\b/)
+    }
+    await stillServes()
+  })
+
+  it('a note body with a prototype key in any spelling is a 400 problem, and nothing is stored', async () => {
+    const before = (await client.send('GET', '/api/notes')).body.data.length as number
+    for (const body of [
+      '{"title":"t","body":"b","__proto__":{"admin":true}}',
+      '{"title":"t","body":"b","\\u005f\\u005fproto__":{"admin":true}}',
+      '{"title":"t","body":"b","constructor":{"prototype":{"admin":true}}}',
+    ]) {
+      const res = await client.send('POST', '/api/notes', { body })
+      expect(isProblem(res, 400), body).toBe(true)
+    }
+    for (const [type, encoding] of [
+      ['application/json; charset=utf-16', undefined],
+      ['application/json', 'gzip'],
+      ['application/json', 'br'],
+    ] as const) {
+      const headers: Record<string, string> = encoding ? { 'content-encoding': encoding } : {}
+      const res = await client.send('POST', '/api/notes', { body: '{"title":"t"}', type, headers })
+      expect(isProblem(res, 415), `${type} ${encoding}`).toBe(true)
+    }
+    expect((await client.send('GET', '/api/notes')).body.data.length).toBe(before)
+    await stillServes()
+  })
+})

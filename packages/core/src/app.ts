@@ -14,6 +14,7 @@ import { DEFAULT_BODY_LIMIT, bindUrls, type CycleRequest } from './request'
 import { CycleResponse } from './response'
 import { serverTiming, traceLayer } from './trace'
 import { hostAllowed, normalizeHost } from './hosts'
+import { compileJsonOptions, type JsonOptions } from './json'
 import { Resolver, type ResolvedRoute, type RouteInfo, type UrlEntry } from './urls/resolver'
 import type { ReverseArgsOf, RouteNames } from './urls/types'
 import { WebRequest, type WebRequestInit } from './web-request'
@@ -43,6 +44,12 @@ export interface AppOptions<
   appendSlash?: boolean
   /** Default body size limit in bytes (routes may override). Default 1 MiB. */
   bodyLimit?: number
+  /**
+   * How `request.json()` treats prototype-poisoning keys (`__proto__`, `constructor.prototype`,
+   * in any spelling): `{ protoAction: 'error' }` (default) refuses the body with a 400,
+   * `'remove'` deletes them.
+   */
+  json?: JsonOptions
   /** Record each phase's timing on `request.trace`. Default false (and then free). */
   trace?: boolean
   /** With `trace`, send the timings as a `Server-Timing` header. */
@@ -71,6 +78,8 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
   /** The options the app was created with. */
   readonly options: Readonly<AppOptions>
   readonly #resolver: Resolver<U>
+  /** What each request is bound to: `request.reverse()` and `request.json()`'s options. */
+  readonly #binding: Parameters<typeof bindUrls>[1]
   readonly #pipeline: Pipeline
   readonly #layers: readonly Layer[]
   readonly #listeners: Listeners = { requestStarted: [], requestFinished: [], requestException: [] }
@@ -98,6 +107,11 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
     const resolver = new Resolver<U>(options.urls, { appendSlash: options.appendSlash ?? true })
     this.#resolver = resolver
+    const json = { protoAction: compileJsonOptions(options.json) }
+    this.#binding = {
+      reverse: (name, params, query) => (resolver as unknown as Resolver).reverse(name, params, query),
+      json,
+    }
     this.#pipeline = new Pipeline(
       this.#layers,
       {
@@ -125,7 +139,7 @@ export class App<S extends object = object, U extends readonly UrlEntry[] = read
       this.#goodHost = host
     }
     if (this.options.bodyLimit !== undefined) request.bodyLimit = this.#bodyLimit
-    bindUrls(request, this.#resolver as unknown as Resolver)
+    bindUrls(request, this.#binding)
     if (this.#trace) {
       request.trace = []
       request.traceStart = performance.now()

@@ -2,9 +2,10 @@
  * @module
  * Reading a request body safely: the size limit is enforced on the raw byte stream, before any
  * parser sees a byte (413), with a short lingering drain so the client gets the 413 instead of a
- * reset; and JSON is parsed with prototype-poisoning keys stripped.
+ * reset; a body in a content coding the app does not decode, or JSON declared in a charset
+ * other than UTF-8, is refused (415) before a byte is read.
  */
-import { BadRequest, PayloadTooLarge } from './errors'
+import { PayloadTooLarge, UnsupportedMediaType } from './errors'
 import type { RawBody } from './request'
 
 /**
@@ -134,32 +135,50 @@ function toIterator(source: RawBody): AsyncIterator<Uint8Array> {
   }
 }
 
-const POISON = /"(?:__proto__|constructor)"\s*:/
+/**
+ * The content codings request bodies may use: `identity` only. Core does not decode gzip, br or
+ * zstd request bodies (why: the core README, "Request bodies"): what is declared encoded is
+ * refused before anything reads it, so no parser ever meets compressed bytes.
+ */
+export const ACCEPTED_ENCODINGS = 'identity'
 
-/** JSON.parse with prototype-poisoning keys stripped. Malformed JSON → 400. */
-export function parseJson(text: string): unknown {
-  if (text.length === 0) throw new BadRequest('The request body is empty; expected JSON.')
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`)
+/**
+ * A 415 for a `Content-Encoding` other than `identity`, with `Accept-Encoding` naming what is
+ * accepted (RFC 9110 §15.5.16), or `null` when the body is not encoded.
+ */
+export function encodingProblem(value: string | null): UnsupportedMediaType | null {
+  if (value === null) return null
+  for (const part of value.split(',')) {
+    const coding = part.trim().toLowerCase()
+    if (coding === '' || coding === 'identity') continue
+    return new UnsupportedMediaType(
+      `The request body is encoded with ${JSON.stringify(part.trim())}; this server accepts only unencoded (identity) bodies.`,
+      { headers: { 'accept-encoding': ACCEPTED_ENCODINGS } }
+    )
   }
-  if (POISON.test(text)) strip(value)
-  return value
+  return null
 }
 
-function strip(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return
-  if (Array.isArray(value)) {
-    for (const v of value) strip(v)
-    return
+/**
+ * A 415 when a JSON `Content-Type` names a charset other than UTF-8 (RFC 8259 §8.1: JSON
+ * exchanged between systems is UTF-8), or `null`. Decoding `latin1` or `utf-16` bytes as UTF-8
+ * would hand the view different text than the client meant, so the body is refused instead.
+ */
+export function charsetProblem(contentType: string): UnsupportedMediaType | null {
+  const semi = contentType.indexOf(';')
+  if (semi === -1) return null
+  for (const param of contentType.slice(semi + 1).split(';')) {
+    const eq = param.indexOf('=')
+    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue
+    let charset = param.slice(eq + 1).trim()
+    if (charset.length >= 2 && charset.startsWith('"') && charset.endsWith('"')) {
+      charset = charset.slice(1, -1)
+    }
+    const name = charset.toLowerCase()
+    if (name === 'utf-8' || name === 'utf8') continue
+    return new UnsupportedMediaType(
+      `A JSON body must be UTF-8, but the Content-Type declares charset ${JSON.stringify(charset)}.`
+    )
   }
-  const obj = value as Record<string, unknown>
-  if (Object.prototype.hasOwnProperty.call(obj, '__proto__')) delete obj['__proto__']
-  const ctor = Object.prototype.hasOwnProperty.call(obj, 'constructor')
-    ? obj['constructor']
-    : undefined
-  if (typeof ctor === 'object' && ctor !== null && 'prototype' in ctor) delete obj['constructor']
-  for (const k in obj) strip(obj[k])
+  return null
 }

@@ -58,6 +58,8 @@ export {
   PROBLEM_TYPE,
 } from './response'
 export type { BodyInit, ResponseInit, ProblemDetails } from './response'
+export { parseJson } from './json'
+export type { JsonOptions, ProtoAction } from './json'
 export { serializeCookie } from './cookies'
 export type { CookieOptions } from './cookies'
 export { compileSerializer, ResponseShapeError } from './serializer'

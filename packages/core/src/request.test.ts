@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HttpError } from './errors'
-import { BODY_DRAIN_BUDGET, parseJson } from './body'
+import { BODY_DRAIN_BUDGET } from './body'
 import { CycleRequest, type RawBody } from './request'
 import { WebRequest } from './web-request'
 
@@ -148,19 +148,35 @@ describe('body readers', () => {
     await expect(post('{}').json()).rejects.toSatisfy(HttpError.isHttpError)
   })
 
-  it('strips prototype-poisoning keys', async () => {
-    const body = '{"__proto__":{"admin":true},"a":{"constructor":{"prototype":{"x":1}}},"b":[{"__proto__":1}],"constructor":"ok"}'
-    const v = (await post(body, { 'content-type': 'application/json' }).json()) as Record<string, unknown>
-    expect(Object.prototype.hasOwnProperty.call(v, '__proto__')).toBe(false)
-    expect((v as { admin?: boolean }).admin).toBeUndefined()
-    expect(v['a']).toEqual({})
-    expect(Object.keys((v['b'] as object[])[0] as object)).toEqual([])
-    expect(v['constructor']).toBe('ok')
-    expect(({} as { admin?: boolean }).admin).toBeUndefined()
+  it('refuses prototype-poisoning keys with a 400 (json.test.ts has every spelling)', async () => {
+    const body = '{"a":{"constructor":{"prototype":{"x":1}}},"constructor":"ok"}'
+    await expect(post(body, { 'content-type': 'application/json' }).json()).rejects.toMatchObject({
+      status: 400,
+      detail: expect.stringMatching(/"constructor.prototype" key at "\/a"/),
+    })
   })
 
-  it('parseJson leaves clean documents alone', () => {
-    expect(parseJson('{"constructor_name":"x"}')).toEqual({ constructor_name: 'x' })
+  it('refuses a JSON charset other than UTF-8 with a 415, before reading', async () => {
+    for (const ct of ['application/json; charset=latin1', 'application/json;charset="UTF-16"', 'application/json; charset=iso-8859-1']) {
+      const r = new CountingRequest('/', null, { 'content-type': ct })
+      await expect(r.json()).rejects.toMatchObject({ status: 415, detail: expect.stringMatching(/must be UTF-8/) })
+      expect(r.reads).not.toContain('*body')
+    }
+    for (const ct of ['application/json; charset=utf-8', 'application/json; Charset="UTF8"', 'application/json; v=1']) {
+      expect(await post('{"a":1}', { 'content-type': ct }).json()).toEqual({ a: 1 })
+    }
+  })
+
+  it('refuses a Content-Encoding with a 415 and Accept-Encoding: identity, never a JSON error', async () => {
+    for (const coding of ['gzip', 'br', 'zstd', 'deflate', 'x-unknown', 'identity, gzip']) {
+      const r = new CountingRequest('/', null, { 'content-type': 'application/json', 'content-encoding': coding })
+      const error = await r.json().catch((e: unknown) => e)
+      expect(error).toMatchObject({ status: 415, headers: { 'accept-encoding': 'identity' } })
+      expect((error as HttpError).detail).not.toMatch(/JSON/)
+      expect(r.reads).not.toContain('*body')
+      await expect(r.bytes()).rejects.toMatchObject({ status: 415 })
+    }
+    expect(await post('{"a":1}', { 'content-type': 'application/json', 'content-encoding': 'Identity' }).json()).toEqual({ a: 1 })
   })
 
   it('refuses a declared Content-Length over the limit before reading', async () => {

@@ -8,7 +8,8 @@
  * the raw byte stream before any parser sees the bytes.
  */
 import { BadRequest, UnsupportedMediaType } from './errors'
-import { limitedStream, parseJson, readLimited, tooLarge } from './body'
+import { charsetProblem, encodingProblem, limitedStream, readLimited, tooLarge } from './body'
+import { parseJson, type JsonOptions } from './json'
 import { ImproperlyConfigured } from './codes'
 import { parseCookies } from './cookies'
 import type { RequestState } from './state'
@@ -33,9 +34,11 @@ interface BodyReads {
   form: Promise<FormData> | undefined
 }
 
-/** What `request.reverse()` asks: the URL conf of the app handling the request. */
+/** What a request asks of the app handling it: its URL conf, and how it parses JSON. */
 interface UrlReverser {
   reverse(name: string, params?: Record<string, unknown>, query?: ReverseQuery): string
+  /** `createApp({ json })`, for `request.json()`. */
+  readonly json?: JsonOptions
 }
 
 let setUrls: (request: CycleRequest<object, unknown>, urls: UrlReverser) => void
@@ -257,7 +260,10 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
     return source === null ? null : limitedStream(source, this.bodyLimit)
   }
 
-  /** The whole body as bytes (read once, cached). 413 past the limit. */
+  /**
+   * The whole body as bytes (read once, cached). 413 past the limit; 415 when the body declares
+   * a `Content-Encoding` (core decodes none; `body` still hands over the raw stream).
+   */
   bytes(): Promise<Uint8Array> {
     const reads = this.#bodyReads()
     return (reads.bytes ??= this.#readAll())
@@ -270,8 +276,9 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   }
 
   /**
-   * The body parsed as JSON (cached). Requires a JSON content type (415 otherwise); malformed
-   * JSON is a 400; `__proto__` keys and `constructor.prototype` are stripped (prototype poisoning).
+   * The body parsed as JSON (cached). Requires a JSON content type in UTF-8 and no content
+   * coding (415 otherwise); malformed JSON is a 400; a `__proto__` key or a `constructor.prototype`
+   * in any spelling is a 400 (or removed: `createApp({ json: { protoAction: 'remove' } })`).
    */
   json<T = unknown>(): Promise<T> {
     const reads = this.#bodyReads()
@@ -284,7 +291,10 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
           )
         )
       }
-      reads.json = this.text().then(parseJson)
+      const charset = charsetProblem(this.header('content-type') as string)
+      if (charset !== null) return Promise.reject(charset)
+      const options = this.#urls?.json
+      reads.json = this.text().then((text) => parseJson(text, options))
     }
     return reads.json as Promise<T>
   }
@@ -338,6 +348,9 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   }
 
   async #readAll(): Promise<Uint8Array> {
+    // Encoded bytes never reach a parser: refused before reading, like an oversized length.
+    const encoded = encodingProblem(this.header('content-encoding'))
+    if (encoded !== null) throw encoded
     const limit = this.bodyLimit
     const declared = this.header('content-length')
     // Refuse on the declared length before reading a byte (RFC 9110 §15.5.14).

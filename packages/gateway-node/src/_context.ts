@@ -36,6 +36,11 @@ export interface GatewayContext {
   readonly pending: Set<Promise<unknown>>
   /** During shutdown: called when a response finished, to close the connection if idle. */
   sweep: (() => void) | null
+  /**
+   * Largest HTTP/1 header section in bytes, counted as RFC 9112 §5 does (`serve()`'s
+   * `maxHeaderSize`); `Infinity` for a bare handler, whose server keeps node's own count.
+   */
+  maxHeaderSize: number
 }
 
 /** Validates the handler options and builds the shared context. */
@@ -52,6 +57,7 @@ export function createContext(
     live: new Set(),
     pending: new Set(),
     sweep: null,
+    maxHeaderSize: Infinity,
   }
 }
 

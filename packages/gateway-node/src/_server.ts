@@ -15,6 +15,7 @@ export interface ResolvedTimeouts {
   headers: number
   request: number
   keepAlive: number
+  send: number
 }
 
 /** What was created, and how. */
@@ -51,7 +52,12 @@ export function resolveTimeouts(options: ServeOptions): ResolvedTimeouts {
       `timeouts.headers (${headers}) must not exceed timeouts.request (${request}).`
     )
   }
-  return { headers, request, keepAlive: ms('keepAlive', t.keepAlive, DEFAULTS.keepAliveTimeout) }
+  return {
+    headers,
+    request,
+    keepAlive: ms('keepAlive', t.keepAlive, DEFAULTS.keepAliveTimeout),
+    send: ms('send', t.send, DEFAULTS.sendTimeout),
+  }
 }
 
 /** Builds the server. Validates the TLS/HTTP2 combination eagerly. */
@@ -67,6 +73,11 @@ export function createNodeServer(
       `maxHeaderSize must be a positive integer, got ${String(maxHeaderSize)}.`
     )
   }
+  // Node keeps at most ~1000 fields (`maxHeadersCount`) and drops the rest unseen, so the
+  // gateway's RFC 9112 count (handler.ts) would miss them. Allow as many as could fit: a field
+  // line counts at least 5 bytes (`a: ` CRLF), so a section cut at this many fields is over the
+  // limit by that count already, and is refused.
+  const maxHeadersCount = Math.floor((maxHeaderSize - 2) / 5) + 1
   const shortest = Math.min(...[timeouts.headers, timeouts.request].filter((t) => t > 0), 60_000)
   const common: http.ServerOptions = {
     maxHeaderSize,
@@ -92,7 +103,7 @@ export function createNodeServer(
       listener as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void
     )
     // HTTP/1.1 connections on this server go through node's http machinery, which reads these.
-    Object.assign(server, { maxHeaderSize, keepAliveTimeout: timeouts.keepAlive })
+    Object.assign(server, { maxHeaderSize, maxHeadersCount, keepAliveTimeout: timeouts.keepAlive })
     server.setTimeout(timeouts.request)
     server.on('checkContinue', listener as never)
     return { server, secure: true, http2: true }
@@ -104,10 +115,12 @@ export function createNodeServer(
     )
     // Without a 'checkContinue' listener node answers `100 Continue` to every such request
     // before the app has seen it; the request's body reader sends it instead (see NodeRequest).
+    server.maxHeadersCount = maxHeadersCount
     server.on('checkContinue', listener as http.RequestListener)
     return { server, secure: true, http2: false }
   }
   const server = http.createServer(common, listener as http.RequestListener)
+  server.maxHeadersCount = maxHeadersCount
   server.on('checkContinue', listener as http.RequestListener)
   return { server, secure: false, http2: false }
 }

@@ -9,7 +9,7 @@
  * 3. at the deadline, request signals abort and every remaining connection is destroyed;
  * 4. `waitUntil()` work is awaited (within the same deadline), then the app's shutdown hooks run.
  */
-import type { Server, Socket } from 'node:net'
+import { Server as NetServer, type Server, type Socket } from 'node:net'
 import type { Http2Session } from 'node:http2'
 import type { TLSSocket } from 'node:tls'
 import type { GatewayApp } from '@cycle/core/gateway'
@@ -21,6 +21,8 @@ export interface Shutdown {
   close(timeout: number): Promise<void>
   /** Skips to the deadline now (a second SIGTERM). */
   force(): void
+  /** The server's open connections (raw TCP sockets, TLS ones included). */
+  readonly sockets: ReadonlySet<Socket>
 }
 
 /** Starts tracking connections of `server`; call before it listens. */
@@ -50,7 +52,7 @@ export function trackShutdown(
     })
   }
 
-  const closeIdle = (): void => {
+  const closeIdleNow = (): void => {
     const s = server as Server & { closeIdleConnections?: () => void }
     if (typeof s.closeIdleConnections === 'function') s.closeIdleConnections()
     // HTTP/1.1 on the HTTP/2 server: node does not track those connections, so we do.
@@ -60,6 +62,24 @@ export function trackShutdown(
     }
   }
 
+  // Not at once: a request a client already wrote to an idle keep-alive connection sits in the
+  // kernel's receive buffer, unseen by node. Destroying the socket then resets the connection
+  // (the client gets ECONNRESET, not an answer). Node reads and parses it in the next poll
+  // phase; two turns of the loop guarantee one full poll phase after this call, whatever phase
+  // it runs in. By then the request is in flight (it gets the 503 + Connection: close every
+  // request arriving during shutdown gets) and its connection is no longer idle.
+  let queued = false
+  const closeIdle = (): void => {
+    if (queued) return
+    queued = true
+    setImmediate(() =>
+      setImmediate(() => {
+        queued = false
+        closeIdleNow()
+      })
+    )
+  }
+
   let running: Promise<void> | undefined
   let expire: (() => void) | undefined
 
@@ -67,7 +87,10 @@ export function trackShutdown(
     ctx.closing = true
     ctx.sweep = closeIdle
     const closed = new Promise<void>((resolve) => {
-      server.close(() => resolve())
+      // net.Server's close (stop accepting), not http's: since node 19 http's also destroys the
+      // idle connections at once, which resets a request already written to one. closeIdle()
+      // closes them two turns later, when node has read what they hold.
+      NetServer.prototype.close.call(server, () => resolve())
     })
     closeIdle()
     for (const session of sessions) session.close()
@@ -86,6 +109,7 @@ export function trackShutdown(
       for (const socket of tlsSockets) socket.destroy()
       await closed
     }
+    stopChecking(server)
     await app.close?.()
   }
 
@@ -96,10 +120,23 @@ export function trackShutdown(
     force() {
       expire?.()
     },
+    sockets,
   }
 }
 
 /** Waits for `waitUntil()` promises, including ones registered while waiting. */
 async function settlePending(ctx: GatewayContext): Promise<void> {
   while (ctx.pending.size > 0) await Promise.allSettled([...ctx.pending])
+}
+
+/**
+ * Stops node's per-server timer that checks the headers and request timeouts, which http's own
+ * `close()` stops and net's does not. It is unref'd, so it never holds the process; stopping it
+ * lets the server be collected. Found by its description: if node renames it, nothing breaks.
+ */
+function stopChecking(server: Server): void {
+  for (const symbol of Object.getOwnPropertySymbols(server)) {
+    if (symbol.description !== 'http.server.connectionsCheckingInterval') continue
+    clearInterval((server as unknown as Record<symbol, NodeJS.Timeout>)[symbol])
+  }
 }

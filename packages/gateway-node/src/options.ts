@@ -22,6 +22,12 @@ export interface Timeouts {
   request?: number
   /** How long an idle keep-alive connection stays open (`server.keepAliveTimeout`). Default 5 000. */
   keepAlive?: number
+  /**
+   * How long a client may take no byte of a response before the connection is cut (nginx's
+   * `send_timeout`): a client that stops reading cannot hold the connection and its buffered
+   * response. Checked every quarter of it, so the cut comes within 1.5 × this. Default 60 000.
+   */
+  send?: number
 }
 
 /** What `serve()` hands to `onListen` and returns. */
@@ -81,6 +87,7 @@ export const DEFAULTS: {
   readonly headersTimeout: 60_000
   readonly requestTimeout: 300_000
   readonly keepAliveTimeout: 5_000
+  readonly sendTimeout: 60_000
   readonly maxHeaderSize: 16_384
   readonly shutdownTimeout: 10_000
 } = Object.freeze({
@@ -89,6 +96,7 @@ export const DEFAULTS: {
   headersTimeout: 60_000,
   requestTimeout: 300_000,
   keepAliveTimeout: 5_000,
+  sendTimeout: 60_000,
   maxHeaderSize: 16_384,
   shutdownTimeout: 10_000,
 } as const)

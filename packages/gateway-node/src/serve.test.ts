@@ -33,6 +33,7 @@ describe('serve()', () => {
       headersTimeout: 60_000,
       requestTimeout: 300_000,
       keepAliveTimeout: 5_000,
+      sendTimeout: 60_000,
       maxHeaderSize: 16_384,
       shutdownTimeout: 10_000,
     })

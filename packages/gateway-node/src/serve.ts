@@ -8,6 +8,7 @@ import { ImproperlyConfigured } from '@cycle/core'
 import { assertGatewayApp, type GatewayApp } from '@cycle/core/gateway'
 import { createContext, report } from './_context'
 import { createNodeServer, resolveTimeouts } from './_server'
+import { watchSends } from './_send-timeout'
 import { trackShutdown } from './_shutdown'
 import { onClientError } from './client-error'
 import { createListener } from './handler'
@@ -47,10 +48,12 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
   const ctx = createContext(app, options)
   const timeouts = resolveTimeouts(options)
   const created = createNodeServer(options, createListener(app, ctx), timeouts)
+  ctx.maxHeaderSize = options.maxHeaderSize ?? DEFAULTS.maxHeaderSize
   const server = created.server
   server.on('clientError', onClientError)
   const shutdown = trackShutdown(server, ctx, app, created.http2)
   await listen(server, port, hostname)
+  const stopSends = watchSends(shutdown.sockets, timeouts.send)
   // After listening, a server error (accept failures, EMFILE) is reported, never fatal.
   server.on('error', (error) => report(ctx, error, null))
 
@@ -59,6 +62,7 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
   const close = (closeOptions?: CloseOptions): Promise<void> => {
     const done = shutdown.close(closeOptions?.timeout ?? shutdownTimeout)
     for (const cleanup of cleanups.splice(0)) cleanup(done)
+    done.then(stopSends, stopSends)
     return done
   }
   const handle: ServerHandle = {

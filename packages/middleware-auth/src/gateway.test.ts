@@ -6,6 +6,7 @@ import { createApp, json, path } from '@cycle/core'
 import { serve } from '@cycle/gateway-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basic, whoami } from './__fixtures__/app'
+import { hs256, respell } from './__fixtures__/tokens'
 import { authenticate } from './authenticate'
 import { basicBackend } from './backends/basic'
 import { jwtBackend } from './backends/jwt'
@@ -100,5 +101,56 @@ describe('through @cycle/gateway-node', () => {
     const tampered = await get('/me/', { cookie: `${cookie}x` })
     expect(tampered.status).toBe(401)
     expect(tampered.headers.getSetCookie()).toEqual([expect.stringMatching(/^session=; Max-Age=0/)])
+  })
+})
+
+describe('hostile tokens and negotiation, over a real socket', () => {
+  const now = (): number => Math.floor(Date.now() / 1000)
+  /** A normal authenticated request still answers: the attack left nothing broken behind. */
+  const stillServes = async (): Promise<void> => {
+    const token = await signJwt({ sub: 'ok' }, { secret: SECRET, algorithm: 'HS256' })
+    const res = await get('/me/', { authorization: `Bearer ${token}` })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ user: { sub: 'ok' } })
+  }
+
+  it('JWT: an exp, nbf or iat of 1e400 (Infinity) is refused, not a token that never expires', async () => {
+    for (const payload of [
+      '{"sub":"forever","exp":1e400}',
+      `{"sub":"x","exp":${now() + 60},"nbf":-1e400}`,
+      `{"sub":"x","exp":${now() + 60},"iat":1e400}`,
+    ]) {
+      const res = await get('/me/', { authorization: `Bearer ${await hs256(payload, SECRET)}` })
+      expect(res.status, payload).toBe(401)
+      expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token".*not a finite number/)
+      expect(res.headers.get('content-type')).toContain('application/problem+json')
+    }
+    await stillServes()
+  })
+
+  it('JWT: padding, standard base64 and respelled signatures are malformed', async () => {
+    const good = await hs256(`{"sub":"a","exp":${now() + 60}}`, SECRET)
+    expect((await get('/me/', { authorization: `Bearer ${good}` })).status).toBe(200)
+    for (const token of [`${good}=`, `${good}==`, respell(good), good.replace(/-/g, '+')]) {
+      if (token === good) continue
+      const res = await get('/me/', { authorization: `Bearer ${token}` })
+      expect(res.status, token).toBe(401)
+      expect(await res.json()).toMatchObject({ detail: 'The token is malformed.' })
+    }
+    await stillServes()
+  })
+
+  it('Vary: Accept on the 401 challenge, as JSON and as HTML', async () => {
+    const asJson = await get('/me/', { accept: 'application/json' })
+    const asHtml = await get('/me/', { accept: 'text/html' })
+    expect(asJson.status).toBe(401)
+    expect(asHtml.status).toBe(401)
+    expect(asJson.headers.get('content-type')).toContain('application/problem+json')
+    expect(asHtml.headers.get('content-type')).toContain('text/html')
+    for (const res of [asJson, asHtml]) {
+      expect(res.headers.get('vary')).toMatch(/\bAccept\b/)
+      expect(res.headers.get('www-authenticate')).toContain('Bearer realm="api"')
+    }
+    await stillServes()
   })
 })

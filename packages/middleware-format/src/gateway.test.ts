@@ -135,3 +135,74 @@ describe('through @cycle/gateway-node', () => {
     expect(await res.text()).toBe('')
   })
 })
+
+describe('hostile input over a real socket', () => {
+  /** A normal request still gets its answer after the attack. */
+  const stillServes = async (): Promise<void> => {
+    const res = await call('/notes/')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ meta: { total: 1 } })
+  }
+
+  it('Vary: Accept on a JSON and an HTML answer of the same URL: success, 404, 405, 500, 406', async () => {
+    for (const [url, method, statuses] of [
+      ['/notes/', 'GET', [200, 200]],
+      ['/nowhere/', 'GET', [404, 404]],
+      ['/notes/', 'DELETE', [405, 405]],
+      ['/boom/', 'GET', [500, 500]],
+    ] as const) {
+      const asJson = await call(url, { method, headers: { accept: 'application/json' } })
+      const asHtml = await call(url, { method, headers: { accept: 'text/html' } })
+      expect([asJson.status, asHtml.status], url).toEqual(statuses)
+      expect(asJson.headers.get('content-type')).toMatch(/json/)
+      expect(asHtml.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(asJson.headers.get('vary'), `${method} ${url} JSON`).toMatch(/\bAccept\b/)
+      expect(asHtml.headers.get('vary'), `${method} ${url} HTML`).toMatch(/\bAccept\b/)
+    }
+    const refused = await call('/notes/', { headers: { accept: 'image/png' } })
+    expect(refused.status).toBe(406)
+    expect(refused.headers.get('vary')).toMatch(/\bAccept\b/)
+    await stillServes()
+  })
+
+  it('validate() parses with core\'s parser: prototype keys in any spelling are a 400', async () => {
+    for (const body of [
+      '{"title":"x","__proto__":{"admin":true}}',
+      '{"title":"x","\\u005f\\u005fproto__":{"admin":true}}',
+      '{"title":"x","constructor":{"prototype":{"admin":true}}}',
+    ]) {
+      const res = await call('/notes/', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(res.status, body).toBe(400)
+      expect(await res.json()).toMatchObject({ detail: expect.stringMatching(/prototype poisoning/) })
+    }
+    const lookalike = await call('/notes/', {
+      method: 'POST',
+      body: '{"title":"x","constructor":"y"}',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(lookalike.status).toBe(201)
+    await stillServes()
+  })
+
+  it('validate(): a non-UTF-8 charset or a Content-Encoding is a 415, never a JSON error', async () => {
+    const latin1 = await call('/notes/', {
+      method: 'POST',
+      body: '{"title":"caf\u00e9"}',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    })
+    expect(latin1.status).toBe(415)
+    const gzip = await call('/notes/', {
+      method: 'POST',
+      body: new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    })
+    expect(gzip.status).toBe(415)
+    expect(gzip.headers.get('accept-encoding')).toBe('identity')
+    expect(JSON.stringify(await gzip.json())).not.toMatch(/valid JSON/)
+    await stillServes()
+  })
+})

@@ -19,6 +19,7 @@ import { HttpError, ServiceUnavailable } from '@cycle/core'
 import { invalidToken } from '../_internal/authorization'
 import { decodeBase64Url } from '../_internal/base64'
 import { badOption } from '../_internal/options'
+import { isCompactJws, nonFiniteDate } from './compact'
 import {
   checkAlgorithms,
   keyFamily,
@@ -82,6 +83,11 @@ export type JwtVerifier = (token: string) => Promise<JWTPayload>
 /**
  * Validates the options once and returns a verifier: the verification `jwtBackend` does, for use
  * outside the middleware (a WebSocket upgrade, a queue consumer).
+ *
+ * Besides jose's checks, the token must be canonical unpadded base64url (RFC 7515 §2, §7.1) and
+ * its `exp`/`nbf`/`iat` finite numbers. Even so, one set of claims has several valid token
+ * strings (ECDSA signatures are malleable): key revocation, caches and rate limits on `jti` or
+ * `sub`, never on the token text.
  *
  * @param options keys, allowed algorithms and claim checks
  * @returns `(token) => Promise<payload>`; throws 401 `invalid_token` for a bad token
@@ -153,8 +159,13 @@ export function buildJwtVerifier(options: JwtVerifyOptions, factory: string): Jw
   return async function verifyJwt(token: string): Promise<JWTPayload> {
     const verifyOptions =
       currentDate === undefined ? fixed : { ...fixed, currentDate: currentDate() }
+    // jose decodes with `atob`, which also takes padding and standard base64: refuse what
+    // RFC 7515 §7.1 does not call a compact JWS before jose sees it.
+    if (!isCompactJws(token)) throw invalidToken(base, 'The token is malformed.')
     try {
       const { payload } = await jwtVerify(token, key as KeyInput, verifyOptions)
+      const bad = nonFiniteDate(payload)
+      if (bad !== undefined) throw invalidToken(base, `The token "${bad}" claim is not a finite number.`)
       return payload
     } catch (error) {
       if (HttpError.isHttpError(error)) throw error
