@@ -141,7 +141,13 @@ export class ReverseTable {
       try {
         text = converter.converter.toUrl(value)
       } catch (error) {
-        throw refused(name, route, piece, value, error instanceof Error ? error.message : display(error))
+        throw refused(
+          name,
+          route,
+          piece,
+          value,
+          error instanceof Error ? error.message : display(error)
+        )
       }
       if (typeof text !== 'string' || !converter.full.test(text)) {
         throw refused(name, route, piece, value, null)

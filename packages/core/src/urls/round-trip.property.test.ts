@@ -36,7 +36,9 @@ const urls = [
 const app = createApp({ urls })
 const loose = app as unknown as {
   reverse(name: string, params: Record<string, unknown>): string
-  resolve(path: string): { route: { qualifiedName?: string }; params: Record<string, unknown> } | null
+  resolve(
+    path: string
+  ): { route: { qualifiedName?: string }; params: Record<string, unknown> } | null
 }
 
 /** The path a gateway hands the resolver: the target, percent-decoded (see `request.path`). */
@@ -114,14 +116,19 @@ describe('resolve(reverse(name, params)) round-trips', () => {
         path('p/<path:v>', (r) => text(JSON.stringify(r.params)), { name: 'path' }),
       ],
     })
-    const reverse = echo.reverse.bind(echo) as (name: string, params: Record<string, unknown>) => string
+    const reverse = echo.reverse.bind(echo) as (
+      name: string,
+      params: Record<string, unknown>
+    ) => string
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('str', 'path'),
         pathValue.filter((s) => !dots(s)),
         async (name, value) => {
           fc.pre(name === 'path' || !value.includes('/'))
-          const res = await echo.fetch(new Request(`http://localhost${reverse(name, { v: value })}`))
+          const res = await echo.fetch(
+            new Request(`http://localhost${reverse(name, { v: value })}`)
+          )
           expect(res.status).toBe(200)
           expect(JSON.parse(await res.text())).toEqual({ v: value })
         }
@@ -134,7 +141,9 @@ describe('resolve(reverse(name, params)) round-trips', () => {
 describe('reverse() with arbitrary values', () => {
   it('builds a URL that resolves to the route, or refuses with ERR_NO_REVERSE_MATCH', () => {
     // Lone surrogates included: encodeURIComponent throws a URIError on them.
-    const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
+    const loneSurrogate = fc
+      .integer({ min: 0xd800, max: 0xdfff })
+      .map((c) => String.fromCharCode(c))
     const anyValue = fc.oneof(
       fc.anything(),
       fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', maxLength: 1 }), loneSurrogate) }),
