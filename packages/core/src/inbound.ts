@@ -5,6 +5,7 @@
  * them (docs/lifecycle.md). Every step returns the final response; failures and answers turn
  * back through the way out ({@link Outbound}).
  */
+import { escapeTarget } from './_location'
 import { ImproperlyConfigured } from './codes'
 import { MethodNotAllowed, NotFound } from './errors'
 import { isThenable, isWebResponse, toResponse, type Layer } from './layer'
@@ -102,7 +103,8 @@ export class Trip extends Outbound {
       // `//host/` would be a protocol-relative URL (an open redirect): escape the second
       // slash like Django's escape_leading_slashes, which names the same resource.
       const path = raw.startsWith('//') ? '/%2F' + raw.slice(2) : raw
-      return this.responsePhase(redirect(path + '/' + (search ? `?${search}` : ''), 301))
+      const location = escapeTarget(path + '/' + (search ? `?${search}` : ''))
+      return this.responsePhase(redirect(location, 301))
     }
     return this.exceptionPhase(new NotFound(`No route matches ${req.path}.`), this.entered)
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { text } from '@cycle/core'
+import { stream, text } from '@cycle/core'
 import { closeAll, RawClient, rawRequest, routesApp, start } from './__fixtures__/net'
 import { problemResponse } from './client-error'
 
@@ -64,6 +64,38 @@ describe('what node rejects before there is a request', () => {
     )
     expect(after.text).toBe('ok')
   })
+
+  it.each([
+    ['a synchronous view', '/sync'],
+    ['an asynchronous view', '/async'],
+    ['a streamed answer', '/stream'],
+  ])(
+    'answers a good request pipelined before garbage (%s), then the 400, in order',
+    async (_name, target) => {
+      const server = await start(
+        routesApp({
+          '/sync': () => text('sync'),
+          '/async': async () => (await new Promise((r) => setTimeout(r, 20)), text('async')),
+          '/stream': () =>
+            stream(
+              (async function* () {
+                for (let i = 0; i < 8; i++) yield `${i}`.repeat(8192)
+              })()
+            ),
+        })
+      )
+      const client = await RawClient.connect(server.port)
+      // One write: node parses both, dispatches the first, and fails on the second.
+      client.write(`GET ${target} HTTP/1.1\r\nHost: a\r\n\r\nHELLO\r\n\r\n`)
+      const first = await client.response()
+      expect(first.status).toBe(200)
+      expect(first.body.length).toBe(target === '/stream' ? 8 * 8192 : target.length - 1)
+      const second = await client.response()
+      expect(second.status).toBe(400)
+      expect(second.header('connection')).toBe('close')
+      await client.closed
+    }
+  )
 
   it('answers a client that is too slow to send its headers with a 408', async () => {
     const server = await start(routesApp({ '/': () => text('ok') }), {

@@ -5,8 +5,10 @@
  * problem+json response written to the socket, then the connection is closed.
  */
 import { Buffer } from 'node:buffer'
+import type { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import { STATUS_TEXT } from '@cycle/core'
+import { kInflight, type TrackedSocket } from './_context'
 
 const kAnswered: unique symbol = Symbol('cycle.client-error')
 /** How long a rejected connection may keep sending before it is cut (lingering close). */
@@ -18,10 +20,18 @@ export interface ParserError extends Error {
   code?: string
 }
 
-type ClientSocket = Duplex & {
-  [kAnswered]?: true
-  _httpMessage?: { headersSent?: boolean } | null
+/** The response node has attached to the connection (the oldest one not finished). */
+type Attached = EventEmitter & {
+  headersSent?: boolean
+  writableFinished?: boolean
+  req?: { complete?: boolean }
 }
+
+type ClientSocket = Duplex &
+  TrackedSocket & {
+    [kAnswered]?: true
+    _httpMessage?: Attached | null
+  }
 
 function classify(code: string | undefined): [number, string] {
   switch (code) {
@@ -51,8 +61,11 @@ export function problemResponse(status: number, detail: string): string {
 }
 
 /**
- * A `'clientError'` listener. Never throws. Does not write into a response that already started
- * (that would corrupt it); closes the connection in every case.
+ * A `'clientError'` listener. Never throws; closes the connection in every case. Requests the
+ * parser accepted before the bad bytes (a good request, then garbage in the same packet) are
+ * answered first, in order (RFC 9112 §9.3.2): the problem response waits until their responses
+ * are out, so neither the accepted request nor the 400 is lost, and nothing is written into a
+ * response that is still going out.
  *
  * @example
  * ```ts
@@ -64,12 +77,45 @@ export function onClientError(error: ParserError, socket: Duplex): void {
   try {
     if (s[kAnswered]) return
     s[kAnswered] = true
-    const started = s._httpMessage?.headersSent === true
-    if (error.code === 'ECONNRESET' || !s.writable || started) {
+    if (error.code === 'ECONNRESET' || !s.writable) {
       s.destroy()
       return
     }
     const [status, detail] = classify(error.code)
+    afterInFlight(s, () => answer(s, status, detail))
+  } catch {
+    s.destroy()
+  }
+}
+
+/** Runs `then` once no response is in flight on the connection (now, if none is). */
+function afterInFlight(s: ClientSocket, then: () => void): void {
+  const attached = s._httpMessage
+  const busy = (s[kInflight] ?? 0) > 0 || (attached != null && attached.writableFinished !== true)
+  if (!busy || attached == null) return then()
+  if (attached.req?.complete === false) {
+    // The bad bytes are this request's own body: the problem is its answer, unless its response
+    // has started (writing into it would corrupt it), and then the connection can only go.
+    if (attached.headersSent === true) s.destroy()
+    else then()
+    return
+  }
+  const next = (): void => {
+    attached.off('finish', next)
+    attached.off('close', next)
+    // Node attaches the next pipelined response, if any, once this one has finished.
+    setImmediate(() => (s.destroyed ? undefined : afterInFlight(s, then)))
+  }
+  attached.once('finish', next)
+  attached.once('close', next)
+}
+
+function answer(s: ClientSocket, status: number, detail: string): void {
+  try {
+    if (!s.writable) {
+      s.destroy()
+      return
+    }
     s.end(problemResponse(status, detail))
     // Let the peer read the answer before the socket goes: destroying with unread input
     // would make the kernel send a reset that can discard the response client-side.

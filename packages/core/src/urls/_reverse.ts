@@ -49,7 +49,26 @@ function head(name: string, route: Route): string {
 }
 
 function show(piece: ParamPart, value: unknown): string {
-  return `${piece.name}=${JSON.stringify(value) ?? String(value)}`
+  return `${piece.name}=${display(value)}`
+}
+
+/** A value for an error message. Never throws: a BigInt or a cycle must not turn the refusal into a TypeError. */
+function display(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/** `encodeURIComponent`, or `null` for text that is not well-formed Unicode (a lone surrogate). */
+function encodeOrNull(text: string, keepSlash: boolean): string | null {
+  try {
+    return keepSlash ? encodeLiteral(text) : encodeURIComponent(text)
+  } catch {
+    return null
+  }
 }
 
 function wrongParams(name: string, route: Route, params: Record<string, unknown>): Error {
@@ -122,12 +141,22 @@ export class ReverseTable {
       try {
         text = converter.converter.toUrl(value)
       } catch (error) {
-        throw refused(name, route, piece, value, (error as Error).message)
+        throw refused(
+          name,
+          route,
+          piece,
+          value,
+          error instanceof Error ? error.message : display(error)
+        )
       }
       if (typeof text !== 'string' || !converter.full.test(text)) {
         throw refused(name, route, piece, value, null)
       }
-      out += converter.name === 'path' ? encodeLiteral(text) : encodeURIComponent(text)
+      const encoded = encodeOrNull(text, converter.name === 'path')
+      if (encoded === null) {
+        throw refused(name, route, piece, value, 'not well-formed Unicode: a lone surrogate')
+      }
+      out += encoded
     }
     if (query !== undefined) {
       const qs = new URLSearchParams(query).toString()

@@ -185,11 +185,12 @@ function add(
   converter: Converter,
   test: ((value: string) => boolean) | null | undefined,
   isIdentity: boolean,
-  parse: ((raw: string) => number) | null = null
+  parse: ((raw: string) => number) | null = null,
+  flags = ''
 ): void {
   let full: RegExp
   try {
-    full = new RegExp(`^(?:${converter.regex})$`)
+    full = new RegExp(`^(?:${converter.regex})$`, flags)
   } catch (error) {
     throw new ImproperlyConfigured(
       'ERR_BAD_OPTION',
@@ -211,7 +212,9 @@ add('str', strConverter as Converter, null, true)
 add('int', intConverter as Converter, isDigits, false, parseDigits)
 add('slug', slugConverter as Converter, isSlug, true)
 add('uuid', uuidConverter as Converter, isUuid, true)
-add('path', pathConverter as Converter, null, true)
+// dotAll: the matcher takes any non-empty rest of the path, line breaks included (`%0A`), so
+// reverse() must accept the same values instead of refusing what resolve() matches.
+add('path', pathConverter as Converter, null, true, null, 's')
 
 /**
  * Registers a custom converter under `name` (Django's `register_converter`). Register before the
