@@ -1,8 +1,9 @@
 /**
  * @module
  * `toNodeHandler(app)`: the `(req, res)` listener (Django's `WSGIHandler.__call__`). It wraps the
- * node request lazily, checks what node lets through (duplicate or missing `Host`), runs the
- * app and writes the response. A synchronous app answer is written in the same tick.
+ * node request lazily, checks what node lets through (a duplicate or missing `Host`, a duplicate
+ * `Authorization` or `Content-Type`, a target that is not one), runs the app and writes the
+ * response. A synchronous app answer is written in the same tick.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
@@ -18,7 +19,8 @@ import {
   type TrackedSocket,
 } from './_context'
 import { isLingering } from './_linger'
-import { NodeRequest } from './request'
+import { fieldsProblem } from './_fields'
+import { NodeRequest, targetProblem } from './request'
 import { fail, sendError, writeResponse } from './send'
 import type { HandlerOptions } from './options'
 
@@ -85,8 +87,9 @@ export function createListener(app: GatewayApp, ctx: GatewayContext): NodeHandle
         ctx
       )
     }
-    const hostProblem = req.httpVersionMajor === 1 ? checkHost(req) : null
-    if (hostProblem !== null) return sendError(req, res, request, new BadRequest(hostProblem), ctx)
+    // What node lets through: a repeated Host, Authorization or Content-Type, a bad target.
+    const problem = fieldsProblem(req) ?? targetProblem(request)
+    if (problem !== null) return sendError(req, res, request, new BadRequest(problem), ctx)
     let out: CycleResponse | Promise<CycleResponse>
     try {
       out = app.handle(request)
@@ -116,22 +119,4 @@ export function createListener(app: GatewayApp, ctx: GatewayContext): NodeHandle
       }
     )
   }
-}
-
-/**
- * Node keeps the first of several `Host` fields and lets a missing one through when asked to
- * answer itself; RFC 9112 §3.2 wants a 400 for both (a second Host is how cache poisoning and
- * routing confusion start).
- */
-function checkHost(req: IncomingMessage): string | null {
-  const raw = req.rawHeaders
-  let count = 0
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string
-    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host'))
-      count++
-  }
-  if (count === 1) return null
-  if (count > 1) return 'The request has more than one Host header.'
-  return req.httpVersionMinor >= 1 ? 'The request has no Host header (required in HTTP/1.1).' : null
 }
