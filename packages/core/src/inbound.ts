@@ -7,7 +7,7 @@
  */
 import { escapeTarget } from './_location'
 import { ImproperlyConfigured } from './codes'
-import { MethodNotAllowed, NotFound } from './errors'
+import { BadRequest, MethodNotAllowed, NotFound } from './errors'
 import { isThenable, isWebResponse, toResponse, type Layer } from './layer'
 import { Outbound, type Chain, type Result } from './outbound'
 import type { Pipeline } from './pipeline'
@@ -96,6 +96,7 @@ export class Trip extends Outbound {
   #miss(): Result {
     const req = this.req
     const m = req.method
+    if (req.target === '*') return this.#asterisk()
     // APPEND_SLASH: only safe methods are redirected; a POST body would be lost on redirect.
     if ((m === 'GET' || m === 'HEAD') && this.p.options.resolver.hasTrailingSlashMatch(req.path)) {
       const raw = req.rawPath
@@ -107,6 +108,20 @@ export class Trip extends Outbound {
       return this.responsePhase(redirect(location, 301))
     }
     return this.exceptionPhase(new NotFound(`No route matches ${req.path}.`), this.entered)
+  }
+
+  /**
+   * The asterisk-form target (`OPTIONS * HTTP/1.1`, RFC 9112 §3.2.4) asks about the server, not a
+   * resource: 204 with every method some route answers. Any other method with `*` is a 400.
+   */
+  #asterisk(): Result {
+    if (this.req.method !== 'OPTIONS') {
+      const error = new BadRequest('The request target "*" is only for OPTIONS (RFC 9112 §3.2.4).')
+      return this.exceptionPhase(error, this.entered)
+    }
+    const res = new CycleResponse(null, { status: 204 })
+    res.headers._map['allow'] = this.p.options.resolver.serverAllow().join(', ')
+    return this.responsePhase(res)
   }
 
   // ── ③ view phase: A.view B.view C.view ──────────────────────────────────────────────────────

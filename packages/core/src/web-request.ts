@@ -47,9 +47,13 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
         break
       }
     }
+    // workerd hands `OPTIONS *` over as `http://host*`: no path, a `*` glued to the authority
+    // (a WHATWG URL cannot hold the asterisk-form). Keep it the `*` target core answers.
+    const asterisk = pathStart === n && url.charCodeAt(n - 1) === 42 /* * */
+    if (asterisk) pathStart = n - 1
     const hash = pathStart === n ? -1 : url.indexOf('#', pathStart)
     const end = hash === -1 ? n : hash
-    let target = pathStart >= end ? '/' : url.slice(pathStart, end)
+    let target = asterisk ? '*' : pathStart >= end ? '/' : url.slice(pathStart, end)
     if (target.charCodeAt(0) === 63 /* ? */) target = '/' + target
     super(request.method, target)
     this.raw = request

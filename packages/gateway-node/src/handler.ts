@@ -1,8 +1,9 @@
 /**
  * @module
  * `toNodeHandler(app)`: the `(req, res)` listener (Django's `WSGIHandler.__call__`). It wraps the
- * node request lazily, checks what node lets through (duplicate or missing `Host`), runs the
- * app and writes the response. A synchronous app answer is written in the same tick.
+ * node request lazily, checks what node lets through (a duplicate or missing `Host`, a duplicate
+ * `Authorization` or `Content-Type`, a target that is not one), runs the app and writes the
+ * response. A synchronous app answer is written in the same tick.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
@@ -25,7 +26,8 @@ import {
   type TrackedSocket,
 } from './_context'
 import { isLingering } from './_linger'
-import { NodeRequest } from './request'
+import { fieldsProblem } from './_fields'
+import { NodeRequest, targetProblem } from './request'
 import { fail, sendError, writeResponse } from './send'
 import type { HandlerOptions } from './options'
 
@@ -92,8 +94,11 @@ export function createListener(app: GatewayApp, ctx: GatewayContext): NodeHandle
         ctx
       )
     }
-    const problem = req.httpVersionMajor === 1 ? checkFields(req, ctx.maxHeaderSize) : null
+    // What node lets through: a repeated Host, Authorization or Content-Type, a bad target.
+    const problem = fieldsProblem(req, ctx.maxHeaderSize)
     if (problem !== null) return sendError(req, res, request, problem, ctx)
+    const target = targetProblem(request)
+    if (target !== null) return sendError(req, res, request, new BadRequest(target), ctx)
     let out: CycleResponse | Promise<CycleResponse>
     try {
       out = app.handle(request)
@@ -123,38 +128,4 @@ export function createListener(app: GatewayApp, ctx: GatewayContext): NodeHandle
       }
     )
   }
-}
-
-/**
- * What node lets through and the gateway refuses, in one pass over the raw fields (it runs on
- * every HTTP/1 request, so it allocates nothing and only reads string lengths):
- *
- * - a header section over `max` bytes, counted as RFC 9112 §5 writes it: each field line is its
- *   name, `: `, its value and CRLF, and an empty line ends the section. Node's own limit counts
- *   only the request target, names and values, so 900 fields of 21 bytes (18.9 KB) passed a
- *   16 KiB limit; they are a 431 here;
- * - several `Host` fields, or none in HTTP/1.1: node keeps the first, and lets a missing one
- *   through when asked to answer itself; RFC 9112 §3.2 wants a 400 for both (a second Host is
- *   how cache poisoning and routing confusion start).
- */
-function checkFields(req: IncomingMessage, max: number): HttpError | null {
-  const raw = req.rawHeaders
-  let count = 0
-  let size = 2
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string
-    size += name.length + (raw[i + 1] as string).length + 4
-    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host'))
-      count++
-  }
-  if (size > max) {
-    return new RequestHeaderFieldsTooLarge(
-      `The request header section is ${size} bytes; this server accepts at most ${max}.`
-    )
-  }
-  if (count === 1) return null
-  if (count > 1) return new BadRequest('The request has more than one Host header.')
-  return req.httpVersionMinor >= 1
-    ? new BadRequest('The request has no Host header (required in HTTP/1.1).')
-    : null
 }

@@ -10,7 +10,7 @@ import {
   start,
   until,
 } from './__fixtures__/net'
-import { NodeRequest, normalizeTarget } from './request'
+import { NodeRequest } from './request'
 
 afterEach(closeAll)
 
@@ -110,91 +110,6 @@ describe('NodeRequest is lazy', () => {
       missing: null,
       cookie: 'a=1; b=2',
     })
-  })
-})
-
-describe('request target and host', () => {
-  const probe = (r: CycleRequest): ReturnType<typeof json> =>
-    json({ target: r.target, path: r.path, host: r.host, url: r.url, query: r.search })
-
-  it.each([
-    ['//admin', '//admin', '//admin'],
-    ['/a%20b/?x=1', '/a%20b/?x=1', '/a b/'],
-    ['http://evil.example/x?y=1', '/x?y=1', '/x'],
-    ['https://evil.example', '/', '/'],
-    ['http://evil.example?q', '/?q', '/'],
-    ['*', '/*', '/*'],
-  ])('target %s becomes %s (host from the Host header)', async (sent, target, path) => {
-    const seen: unknown[] = []
-    const server = await start({
-      handle: (r: CycleRequest) => {
-        const out = probe(r)
-        seen.push(out.data)
-        return out
-      },
-    })
-    const res = await rawRequest(
-      server.port,
-      `GET ${sent} HTTP/1.1\r\nHost: good.example\r\nConnection: close\r\n\r\n`
-    )
-    expect(res.status).toBe(200)
-    expect(seen[0]).toMatchObject({ target, path, host: 'good.example' })
-    expect((seen[0] as { url: string }).url).toBe(`http://good.example${target}`)
-  })
-
-  it('normalizeTarget keeps only path and query of absolute-form targets', () => {
-    expect(normalizeTarget('http://h/p/q?x#f')).toBe('/p/q?x#f')
-    expect(normalizeTarget('HTTPS://h:8443//double')).toBe('//double')
-    expect(normalizeTarget('weird')).toBe('/weird')
-    expect(normalizeTarget('1http://h/x')).toBe('/1http://h/x')
-  })
-
-  it('rejects a duplicate Host with a 400 problem before the app runs', async () => {
-    let ran = false
-    const server = await start(routesApp({ '/': () => ((ran = true), text('no')) }))
-    const res = await rawRequest(
-      server.port,
-      'GET / HTTP/1.1\r\nHost: good.example\r\nhost: evil.example\r\nConnection: close\r\n\r\n'
-    )
-    expect(res.status).toBe(400)
-    expect(res.header('content-type')).toBe('application/problem+json')
-    expect(JSON.parse(res.text)).toMatchObject({ status: 400, title: 'Bad Request' })
-    expect(JSON.parse(res.text).detail).toMatch(/more than one Host/)
-    expect(ran).toBe(false)
-  })
-
-  it('rejects a missing Host on HTTP/1.1 but accepts it on HTTP/1.0', async () => {
-    const server = await start(routesApp({ '/': () => text('fine') }))
-    const missing = await rawRequest(server.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n')
-    expect(missing.status).toBe(400)
-    expect(JSON.parse(missing.text).detail).toMatch(/no Host/)
-    const old = await rawRequest(server.port, 'GET / HTTP/1.0\r\n\r\n')
-    expect(old.status).toBe(200)
-    expect(old.text).toBe('fine')
-  })
-
-  it.each(['bad host', 'evil.example/path', 'a@b', '[::1'])(
-    'rejects the malformed Host %j with a 400',
-    async (host) => {
-      const server = await start(routesApp({ '/': () => text('no') }))
-      const res = await rawRequest(
-        server.port,
-        `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`
-      )
-      expect(res.status).toBe(400)
-      expect(res.header('content-type')).toBe('application/problem+json')
-    }
-  )
-
-  it('answers malformed percent-encoding in the path with a 400 problem', async () => {
-    const server = await start(routesApp({ '/ok': () => text('ok') }))
-    const res = await rawRequest(
-      server.port,
-      'GET /bad%E0%A4%A/x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
-    )
-    expect(res.status).toBe(400)
-    expect(res.header('content-type')).toBe('application/problem+json')
-    expect(JSON.parse(res.text).detail).toMatch(/percent-encoding/)
   })
 })
 

@@ -10,9 +10,11 @@ import { CycleRequest, type RequestState } from '@cycle/core'
 import { type RawBody, resolveForwarded, type ForwardedInfo } from '@cycle/core/gateway'
 import { createContext, report, type GatewayContext } from './_context'
 import { readBody } from './_body'
+import { parseTarget, type ParsedTarget } from './_target'
 import { isComplete, isGone } from './send'
 
 let fallbackContext: GatewayContext | undefined
+let formOf: (request: NodeRequest) => ParsedTarget | undefined
 
 /**
  * The request the app sees when it runs behind `node:http` (or `node:https`/`node:http2`).
@@ -35,13 +37,25 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
   #headers: Headers | undefined
   #controller: AbortController | undefined
   #forwarded: ForwardedInfo | undefined
+  /** The parsed target, when it was not plain origin-form (absolute-form, `*`, a fragment). */
+  #form: ParsedTarget | undefined
+
+  static {
+    formOf = (request) => request.#form
+  }
 
   /** @internal The gateway makes requests; an app only reads them. */
   constructor(req: IncomingMessage, res: ServerResponse, context?: GatewayContext) {
     const url = req.url ?? '/'
-    super(req.method ?? 'GET', url.charCodeAt(0) === 47 /* / */ ? url : normalizeTarget(url))
+    // The usual target (origin-form, no fragment) is taken as is; the rest is parsed once.
+    const form =
+      url.charCodeAt(0) === 47 /* / */ && url.indexOf('#') === -1
+        ? undefined
+        : parseTarget(url, req.headers.host)
+    super(req.method ?? 'GET', form === undefined ? url : form.target)
     this.raw = req
     this.res = res
+    if (form !== undefined) this.#form = form
     const ctx = (this.#ctx = context ?? (fallbackContext ??= createContext(undefined)))
     if (ctx.bodyLimit !== this.bodyLimit) this.bodyLimit = ctx.bodyLimit
   }
@@ -86,6 +100,9 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
       const host = this.#forwardedInfo().host
       if (host !== undefined) return host
     }
+    // An absolute-form target names the host; Host is then ignored (RFC 9112 §3.2.2).
+    const authority = this.#form?.authority
+    if (authority !== undefined) return authority
     // A named load (the app reads this on every request); header() handles HTTP/2's :authority.
     const host = this.raw.headers.host
     return host !== undefined ? host : (this.header('host') ?? '')
@@ -178,26 +195,11 @@ function clientGone(): DOMException {
 }
 
 /**
- * Turns any request target into origin-form. Absolute-form (`http://evil/x?y`, RFC 9112 §3.2.2)
- * keeps only its path and query (the host comes from the Host header, never from the target);
- * asterisk-form and anything else get a leading `/`.
+ * Why the gateway refuses the request's target with a 400 (a scheme other than http(s), userinfo,
+ * no target at all), or `null`. Always `null` for plain origin-form targets.
  */
-export function normalizeTarget(target: string): string {
-  const scheme = target.indexOf('://')
-  if (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(target.slice(0, scheme))) {
-    const rest = scheme + 3
-    let start = target.length
-    for (let i = rest; i < target.length; i++) {
-      const c = target.charCodeAt(i)
-      if (c === 47 /* / */ || c === 63 /* ? */) {
-        start = i
-        break
-      }
-    }
-    const tail = target.slice(start)
-    return tail.charCodeAt(0) === 47 ? tail : '/' + tail
-  }
-  return '/' + target
+export function targetProblem(request: NodeRequest): string | null {
+  return formOf(request)?.problem ?? null
 }
 
 /** Whether `name` has no ASCII upper-case letter (header names in code are nearly always so). */

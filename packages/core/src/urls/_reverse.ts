@@ -5,6 +5,7 @@
  * Django), and are percent-encoded per segment (`path` values keep their `/`).
  */
 import { ImproperlyConfigured } from '../codes'
+import { hasDotSegment } from '../_path'
 import type { ParamPart, ParsedPattern } from './pattern'
 import type { ReverseQuery } from './types'
 
@@ -157,6 +158,13 @@ export class ReverseTable {
         throw refused(name, route, piece, value, 'not well-formed Unicode: a lone surrogate')
       }
       out += encoded
+    }
+    // `.` and `..` are unreserved, so encoding keeps them: a value that makes a dot segment
+    // would build a path every request for it is refused on (400), so refuse it here.
+    if (hasDotSegment(out)) {
+      throw noMatch(
+        `${head(name, route)}: the values make the path "${out}", whose "." or ".." segment no request can carry.`
+      )
     }
     if (query !== undefined) {
       const qs = new URLSearchParams(query).toString()

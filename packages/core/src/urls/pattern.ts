@@ -43,7 +43,7 @@ function bad(source: string, what: string, fix: string): ImproperlyConfigured {
  * @param what How error messages call it (`URL pattern`, `include prefix`).
  * @returns The parsed pattern.
  * @throws ImproperlyConfigured `ERR_BAD_PATTERN` (leading slash, unclosed `<`, stray `>`, bad or
- *   duplicate parameter name) or `ERR_UNKNOWN_CONVERTER`.
+ *   duplicate parameter name, a `.` or `..` segment) or `ERR_UNKNOWN_CONVERTER`.
  * @example
  * ```ts
  * parsePattern('notes/<uuid:id>/').params // [{ name: 'id', converter: uuid }]
@@ -141,6 +141,15 @@ export function parsePattern(source: string, what = 'URL pattern'): ParsedPatter
   }
   if (literal !== '' || segment.length === 0) segment.push(literal)
   segments.push(segment)
+  for (const seg of segments) {
+    if (isStaticSegment(seg) && (seg[0] === '.' || seg[0] === '..')) {
+      throw bad(
+        source,
+        what,
+        `has a "${seg[0]}" segment, which no request can reach: request paths with dot segments are refused with a 400. Rename the segment.`
+      )
+    }
+  }
   return { source, segments, params, key }
 }
 

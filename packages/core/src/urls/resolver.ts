@@ -115,6 +115,9 @@ interface StaticBucket {
   readonly endpoints: EndpointImpl[]
 }
 
+/** What a route answering every method stands for in the `Allow` of `OPTIONS *`. */
+const ANY_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const
+
 /** Above this many static routes of one length, the `Map` is used for that length. */
 const BUCKET_MAX = 6
 
@@ -148,6 +151,7 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
   readonly #handlers: readonly ScopedHandler[]
   readonly #answers = new Map<CompiledRoute, readonly string[]>()
   readonly #match: Matcher<EndpointImpl> | null = null
+  #serverAllow: readonly string[] | undefined = undefined
 
   /**
    * @param urlpatterns The root URL conf (`path()`/`include()` entries).
@@ -249,6 +253,21 @@ export class Resolver<const Urls extends readonly UrlEntry[] = readonly UrlEntry
     const route = routeFor(endpoint, method)
     if (route === undefined) return null
     return route.resolved ?? resolvedOf(route, params)
+  }
+
+  /**
+   * Every method some route answers, sorted (the `Allow` of `OPTIONS *`): declared methods, HEAD
+   * with GET, OPTIONS; a route answering every method adds the methods of RFC 9110 §9 and PATCH
+   * (CONNECT and TRACE left out: no Cycle app answers them on purpose).
+   */
+  serverAllow(): readonly string[] {
+    if (this.#serverAllow !== undefined) return this.#serverAllow
+    const out = new Set(['OPTIONS'])
+    for (const answers of this.#answers.values()) {
+      for (const m of answers[0] === '*' ? ANY_METHODS : answers) out.add(m)
+    }
+    if (out.has('GET')) out.add('HEAD')
+    return (this.#serverAllow = [...out].sort())
   }
 
   /** Whether `path + '/'` would match (for APPEND_SLASH); always `false` when it is off. */
