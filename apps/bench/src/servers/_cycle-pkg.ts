@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Route 4 for Cycle: what a user installs, configured the way the READMEs show.
+ *
+ * - request id: the hook middleware of `@cycle/core`'s README (Cycle has no request-id package
+ *   yet), which also hands the id to the envelope with `addMeta()` (format's README, "Metadata");
+ * - auth: `authenticate({ backends: [bearerBackend({ verify })] })` and the `requireAuth()` guard
+ *   (`@cycle/middleware-auth`'s README), the token compared with its `timingSafeEqual()`;
+ * - envelope and problems: `format()` first in the list (`@cycle/middleware-format`'s README).
+ *
+ * Scoped to an `include('pkg/', …)` so that routes 1–3 do not run it.
+ */
+import {
+  defineMiddleware,
+  include,
+  path,
+  type CycleRequest,
+  type StateOf,
+  type UrlEntry,
+} from '@cycle/core'
+import { authenticate, bearerBackend, requireAuth, timingSafeEqual } from '@cycle/middleware-auth'
+import { addMeta, format } from '@cycle/middleware-format'
+import { REQUEST_ID, requestIdOf, TOKEN, UNAUTHORIZED_DETAIL, USER } from './_shared'
+
+const requestId = defineMiddleware<{ requestId: string }>({
+  name: 'requestId',
+  request(req) {
+    req.state.requestId = requestIdOf(req.header(REQUEST_ID))
+    addMeta(req, { requestId: req.state.requestId })
+  },
+  response(req, res) {
+    // Optional in its own hooks: they may run before (or without) the one that sets it.
+    if (req.state.requestId) res.headers.set(REQUEST_ID, req.state.requestId)
+  },
+})
+
+const auth = authenticate({
+  backends: [
+    bearerBackend({
+      // The README's advice for stored secrets: compare in constant time.
+      verify: (token) => (timingSafeEqual(token, TOKEN) ? USER : null),
+    }),
+  ],
+})
+
+const middleware = [format(), requestId, auth] as const
+type State = StateOf<typeof middleware>
+
+/** `GET /pkg/me`: the signed-in user, enveloped by `format()`. */
+function me(req: CycleRequest<State>): { id: number; name: string } | null {
+  const user = req.state.user
+  // `requireAuth()` refused anonymous requests; the check narrows the type. The user carries
+  // `isAuthenticated` (added by `authenticate()`), which the answer leaves out.
+  return user.isAuthenticated ? { id: user.id, name: user.name } : null
+}
+
+/** The `pkg/` include: route 4. */
+export const pkgUrls: UrlEntry = include(
+  'pkg/',
+  [path('me', me, { middleware: [requireAuth({ message: UNAUTHORIZED_DETAIL })] })],
+  { middleware }
+)
