@@ -21,7 +21,7 @@ import { renderReport, type Results } from './report'
 import { SERVERS } from './servers'
 import { startServer } from './spawn'
 import { pool } from './stats'
-import { checkFreshRequestId, collect, compare } from './verify'
+import { checkFreshRequestId, collect, compareServer } from './verify'
 
 const run = promisify(execFile)
 const args = process.argv.slice(2)
@@ -84,7 +84,7 @@ async function verify(): Promise<void> {
     const problems: string[] = []
     for (const r of running) {
       for (const p of [
-        ...compare(reference, await collect(r.port)),
+        ...compareServer(r.spec.id, reference, await collect(r.port)),
         ...(await checkFreshRequestId(r.port)),
       ]) {
         problems.push(`${r.spec.id}: ${p}`)

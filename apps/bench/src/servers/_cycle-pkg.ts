@@ -12,8 +12,8 @@
  */
 import {
   defineMiddleware,
+  defineUrls,
   include,
-  path,
   type CycleRequest,
   type StateOf,
   type UrlEntry,
@@ -45,6 +45,8 @@ const auth = authenticate({
 
 const middleware = [format(), requestId, auth] as const
 type State = StateOf<typeof middleware>
+// Views see the state the include's middleware adds (the README's `defineUrls<StateOf<…>>()`).
+const { path } = defineUrls<State>()
 
 /** `GET /pkg/me`: the signed-in user, enveloped by `format()`. */
 function me(req: CycleRequest<State>): { id: number; name: string } | null {
