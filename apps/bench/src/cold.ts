@@ -73,9 +73,7 @@ export async function coldInstructions(
   o: Pick<ColdOptions, 'requests' | 'dir'> & { tag: string }
 ): Promise<{ start: number; first: number }> {
   const base = `${spec.id}.${o.tag}.cold`
-  const flags = VALGRIND_FLAGS.map((f) =>
-    f === '--instr-atstart=no' ? '--instr-atstart=yes' : f
-  )
+  const flags = VALGRIND_FLAGS.map((f) => (f === '--instr-atstart=no' ? '--instr-atstart=yes' : f))
   const server = await startServer(spec, {
     prefix: [
       'valgrind',

@@ -139,7 +139,10 @@ describe('compare()', () => {
 
   it('has a note for every server but the floor', () => {
     for (const spec of SERVERS.slice(1))
-      expect(PEER_NOTES.some((n) => n.ids.includes(spec.id)), spec.id).toBe(true)
+      expect(
+        PEER_NOTES.some((n) => n.ids.includes(spec.id)),
+        spec.id
+      ).toBe(true)
   })
 
   it('reports a 404 for a path no server knows', async () => {

@@ -219,7 +219,10 @@ await step('callgrind', async () => {
   mkdirSync(dir, { recursive: true })
   // Repeats outermost, so a slow phase of the machine spreads over every server alike; within a
   // repeat the heavy servers go first (see `ServerSpec.heavy`).
-  const order = [...servers.filter((s) => s.heavy === true), ...servers.filter((s) => s.heavy !== true)]
+  const order = [
+    ...servers.filter((s) => s.heavy === true),
+    ...servers.filter((s) => s.heavy !== true),
+  ]
   const tasks = Array.from({ length: c.repeats }, (_, rep) =>
     order.map((spec) => async () => {
       const r = await measure(spec, { ...c, dir, tag: `r${rep + 1}` })
@@ -249,7 +252,10 @@ await step('cold', async () => {
   const dir = join(OUT, 'callgrind-cold')
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
-  const order = [...servers.filter((s) => s.heavy === true), ...servers.filter((s) => s.heavy !== true)]
+  const order = [
+    ...servers.filter((s) => s.heavy === true),
+    ...servers.filter((s) => s.heavy !== true),
+  ]
   const tasks = Array.from({ length: c.repeats }, (_, rep) =>
     order.map((spec) => async () => {
       const r = await coldInstructions(spec, { requests: c.requests, dir, tag: `r${rep + 1}` })

@@ -64,7 +64,12 @@ export async function bytesPerRequest(
   try {
     await warmUp(server.port, MEMORY_ROUTES, warmup)
     const out: Record<string, number> = {}
-    for (const route of MEMORY_ROUTES) out[route.id] = await measureWindow(server, route, window)
+    // Two windows per route, the smaller kept: a one-time allocation (a lazily built table, a
+    // socket's buffers) can only add to a window, and read 6% on one route of the raw server.
+    for (const route of MEMORY_ROUTES) {
+      const first = await measureWindow(server, route, window)
+      out[route.id] = Math.min(first, await measureWindow(server, route, window))
+    }
     return out
   } finally {
     await server.stop()

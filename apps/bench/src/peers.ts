@@ -51,7 +51,10 @@ export const PEER_NOTES: readonly PeerNote[] = [
       "Route 4: `format()` first, a request-id middleware written as core's README shows (no request-id package yet) that hands the id to the envelope with `addMeta()`, `authenticate({ backends: [bearerBackend({ verify })] })` with `timingSafeEqual()`, and the `requireAuth({ message })` guard on the route; all on an `include('pkg/', …)`.",
     docs: [
       { title: '@cycle/core README', url: '../../../packages/core/README.md' },
-      { title: '@cycle/middleware-auth README', url: '../../../packages/middleware-auth/README.md' },
+      {
+        title: '@cycle/middleware-auth README',
+        url: '../../../packages/middleware-auth/README.md',
+      },
       {
         title: '@cycle/middleware-format README',
         url: '../../../packages/middleware-format/README.md',
@@ -104,12 +107,18 @@ export const PEER_NOTES: readonly PeerNote[] = [
     routes:
       "Changed after the review: `c.json()` now sends its own `application/json` (the bench passed an explicit `content-type` header to every call), and route 3's request id is set with `c.header()` before `await next()`, as Hono's own `requestId()` does (after `next()`, `c.header()` rebuilt the finished Response). The envelope stays a helper a middleware puts on the context (the docs' \"Extending the Context in Middleware\"): Hono has no response-data stage.",
     packages:
-      "Route 4: the built-in `requestId({ headerName })` and `bearerAuth({ token })` on `app.use('/pkg/*', …)`; the 401 is the same problem document through `bearerAuth`'s `noAuthenticationHeader`/`invalidToken` `message` option (typed to accept a `Response`), with `wwwAuthenticateHeader: 'Bearer'` for the missing token. `bearerAuth` compares tokens by hashing both with SHA-256 (crypto.subtle), as its docs describe.",
+      "Route 4: the built-in `requestId({ headerName })` and `bearerAuth({ token })` on `app.use('/pkg/*', …)`; the 401 is the same problem document through `bearerAuth`'s `noAuthenticationHeader`/`invalidToken` `message` option (typed to accept a `Response`), with `wwwAuthenticateHeader: 'Bearer'` for the missing token. `bearerAuth` compares tokens in constant time by hashing both (SHA-256 through crypto.subtle unless its `hashFunction` option says otherwise).",
     docs: [
       { title: 'Middleware guide', url: 'https://hono.dev/docs/guides/middleware' },
       { title: 'Context: json, header, set/get', url: 'https://hono.dev/docs/api/context' },
-      { title: 'Bearer Auth middleware', url: 'https://hono.dev/docs/middleware/builtin/bearer-auth' },
-      { title: 'Request ID middleware', url: 'https://hono.dev/docs/middleware/builtin/request-id' },
+      {
+        title: 'Bearer Auth middleware',
+        url: 'https://hono.dev/docs/middleware/builtin/bearer-auth',
+      },
+      {
+        title: 'Request ID middleware',
+        url: 'https://hono.dev/docs/middleware/builtin/request-id',
+      },
     ],
     accepted: [],
   },
@@ -119,7 +128,7 @@ export const PEER_NOTES: readonly PeerNote[] = [
     routes:
       "Changed after the review: route 1 returns the string and lets h3 type it (the bench set `text/plain;charset=UTF-8` by hand); route 3's request-id and token middlewares return nothing to go on (h3's middleware guide) instead of an `async` function calling `next()`. The envelope middleware awaits `next()` and wraps the handler's value.",
     packages:
-      'Route 4: h3 ships `basicAuth()`/`requireBasicAuth()` but no bearer-token or request-id middleware, and its docs name no package for them: route 4 runs route 3\'s middlewares on `/pkg/**`.',
+      "Route 4: h3 ships `basicAuth()`/`requireBasicAuth()` but no bearer-token or request-id middleware, and its docs name no package for them: route 4 runs route 3's middlewares on `/pkg/**`.",
     docs: [
       { title: 'Middleware', url: 'https://h3.dev/guide/basics/middleware' },
       { title: 'Response handling', url: 'https://h3.dev/guide/basics/response' },
@@ -131,11 +140,14 @@ export const PEER_NOTES: readonly PeerNote[] = [
     ids: ['koa'],
     name: 'Koa + @koa/router',
     routes:
-      'Route 3: async middlewares on a prefixed router, `ctx.state`, the envelope rewrapping `ctx.body` after `await next()`: as Koa\'s guide writes middleware. Unchanged.',
+      "Route 3: async middlewares on a prefixed router, `ctx.state`, the envelope rewrapping `ctx.body` after `await next()`: as Koa's guide writes middleware. Unchanged.",
     packages:
       "Route 4: `koa-requestid` (header and exposed name `x-request-id`, query string off) and Passport through `koa-passport` with `passport-http-bearer` (`session: false`, `failWithError: true`), the token looked up in a map as Passport's README looks it up in a store; an upstream `try { await next() } catch` middleware (Koa's error-handling guide) answers the refusal with the problem document, keeping Passport's challenge.",
     docs: [
-      { title: 'Koa guide (middleware)', url: 'https://github.com/koajs/koa/blob/master/docs/guide.md' },
+      {
+        title: 'Koa guide (middleware)',
+        url: 'https://github.com/koajs/koa/blob/master/docs/guide.md',
+      },
       {
         title: 'Koa error handling',
         url: 'https://github.com/koajs/koa/blob/master/docs/error-handling.md',

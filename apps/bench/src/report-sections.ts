@@ -116,6 +116,7 @@ export function renderPeers(): string[] {
     lines.push('')
   }
   const missing = SERVERS.slice(1).filter((s) => !PEER_NOTES.some((n) => n.ids.includes(s.id)))
-  if (missing.length > 0) lines.push(`No note yet for: ${missing.map((s) => label(s.id)).join(', ')}.`, '')
+  if (missing.length > 0)
+    lines.push(`No note yet for: ${missing.map((s) => label(s.id)).join(', ')}.`, '')
   return lines
 }

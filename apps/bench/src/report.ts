@@ -70,7 +70,12 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       detail: Number.isFinite(ratio) ? x2(ratio) : 'not measured',
     })
   }
-  const fewer = (server: string, against: string[], target: string, route: (typeof ROUTES)[number]) => {
+  const fewer = (
+    server: string,
+    against: string[],
+    target: string,
+    route: (typeof ROUTES)[number]
+  ) => {
     const cycle = instrOf(r, server, route.id)
     const best = against
       .map((id) => ({ id, v: instrOf(r, id, route.id) }))
@@ -194,23 +199,25 @@ export function renderReport(r: Results): string {
     0,
     ...Object.values(r.instr).flatMap((routes) => Object.values(routes).map((v) => v.length))
   )
-  push(
-    '## Instructions per request (callgrind, primary figure)',
-    '',
-    `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the four routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
-    '',
-    `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
-    `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`
-  )
-  for (const s of SERVERS) {
-    if (r.instr[s.id] === undefined) continue
-    const cells = ROUTES.map((rt) => {
-      const v = r.instr[s.id]?.[rt.id] ?? []
-      return `${k(median(v))} | ${pct(spread(v))} | ${x2(median(v) / instrOf(r, 'node', rt.id))}`
-    })
-    push(`| ${s.label} | ${cells.join(' | ')} |`)
+  if (repeats > 0) {
+    push(
+      '## Instructions per request (callgrind, primary figure)',
+      '',
+      `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the four routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
+      '',
+      `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
+      `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`
+    )
+    for (const s of SERVERS) {
+      if (r.instr[s.id] === undefined) continue
+      const cells = ROUTES.map((rt) => {
+        const v = r.instr[s.id]?.[rt.id] ?? []
+        return `${k(median(v))} | ${pct(spread(v))} | ${x2(median(v) / instrOf(r, 'node', rt.id))}`
+      })
+      push(`| ${s.label} | ${cells.join(' | ')} |`)
+    }
+    push('')
   }
-  push('')
   if (r.load !== null) {
     push(
       '## Requests per second and p99 (autocannon, secondary)',
