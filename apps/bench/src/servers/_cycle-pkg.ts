@@ -15,6 +15,7 @@ import {
   defineUrls,
   include,
   type CycleRequest,
+  type JsonSchema,
   type StateOf,
   type UrlEntry,
 } from '@cycle/core'
@@ -56,9 +57,23 @@ function me(req: CycleRequest<State>): { id: number; name: string } | null {
   return user.isAuthenticated ? { id: user.id, name: user.name } : null
 }
 
-/** The `pkg/` include: route 4. */
-export const pkgUrls: UrlEntry = include(
-  'pkg/',
-  [path('me', me, { middleware: [requireAuth({ message: UNAUTHORIZED_DETAIL })] })],
-  { middleware }
-)
+/**
+ * The `pkg/` include: route 4. `schema` is the envelope's response schema (format's README: it
+ * describes the document format builds), given with `SCHEMAS=1` as on routes 2 and 3.
+ */
+export function pkgUrls(schema?: JsonSchema): UrlEntry {
+  const guard = requireAuth({ message: UNAUTHORIZED_DETAIL })
+  return include(
+    'pkg/',
+    [
+      path(
+        'me',
+        me,
+        schema === undefined
+          ? { middleware: [guard] }
+          : { middleware: [guard], response: { 200: schema } }
+      ),
+    ],
+    { middleware }
+  )
+}
