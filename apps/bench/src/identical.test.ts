@@ -3,12 +3,21 @@ import { buildAll } from './build'
 import { fetchOnce } from './client'
 import { SERVERS } from './servers'
 import { startServer, type Running } from './spawn'
-import { checkFreshRequestId, collect, compare, normalizeType, type Answers } from './verify'
+import { acceptedFor, PEER_NOTES } from './peers'
+import {
+  checkFreshRequestId,
+  collect,
+  compare,
+  compareServer,
+  normalizeType,
+  type Answers,
+} from './verify'
 import { HELLO, UNAUTHORIZED_BODY } from './servers/_shared'
 
 // Every server of the benchmark, started as the bench starts them (esbuild bundles, own process,
-// 127.0.0.1, a free port), must answer the probes byte-for-byte like the hand-written node:http
-// server. Nothing is timed here; the benchmarks themselves run only with `pnpm bench`.
+// 127.0.0.1, a free port), must answer the probes like the hand-written node:http server: byte for
+// byte on routes 1–3, the same document on route 4 (the packages' route) but for the differences
+// `peers.ts` lists. Nothing is timed here; the benchmarks themselves run only with `pnpm bench`.
 const running: Running[] = []
 let reference: Answers
 
@@ -43,13 +52,33 @@ describe('the reference server', () => {
       expect(reference[id]?.body.toString()).toBe(UNAUTHORIZED_BODY)
     }
   })
+
+  it('answers route 4 exactly as route 3', () => {
+    for (const [r4, r3] of [
+      ['r4', 'r3'],
+      ['r4-none', 'r3-none'],
+      ['r4-bad', 'r3-bad'],
+    ] as const) {
+      expect(reference[r4]?.status).toBe(reference[r3]?.status)
+      expect(reference[r4]?.body.toString()).toBe(reference[r3]?.body.toString())
+    }
+  })
 })
 
 describe.each(SERVERS.slice(1).map((s) => [s.id]))('%s', (id) => {
   const server = (): Running => running.find((r) => r.spec.id === id) as Running
 
-  it('answers every probe like the reference (status, content type, body bytes)', async () => {
-    expect(compare(reference, await collect(server().port))).toEqual([])
+  it('answers every probe like the reference (status, media type, body)', async () => {
+    expect(compareServer(id, reference, await collect(server().port))).toEqual([])
+  })
+
+  it('needs every difference it is allowed on route 4', async () => {
+    // An accepted difference that no longer happens should leave the list (and the report).
+    const answers = await collect(server().port)
+    for (const a of acceptedFor(id)) {
+      const others = acceptedFor(id).filter((b) => b !== a)
+      expect(compare(reference, answers, others), `${a.probe} ${a.field}`).not.toEqual([])
+    }
   })
 
   it('makes up a request id when none is sent, the same in header and envelope', async () => {
@@ -80,6 +109,40 @@ describe('compare()', () => {
     expect(normalizeType('text/plain; charset=UTF-8')).toBe(
       normalizeType('text/plain;charset=utf-8')
     )
+  })
+
+  it("drops JSON's charset=utf-8 (RFC 8259 defines none) but keeps text's and other parameters", () => {
+    expect(normalizeType('application/json; charset=utf-8')).toBe('application/json')
+    expect(normalizeType('application/problem+json; charset=UTF-8')).toBe(
+      'application/problem+json'
+    )
+    expect(normalizeType('text/plain')).not.toBe(normalizeType('text/plain; charset=utf-8'))
+    expect(normalizeType('application/json; charset=latin1')).toBe(
+      'application/json;charset=latin1'
+    )
+    expect(normalizeType('application/problem+json')).not.toBe('application/json')
+  })
+
+  it('accepts only listed differences, and only on route 4', () => {
+    const other: Answers = Object.fromEntries(
+      Object.entries(reference).map(([k, a]) => [k, { ...a }])
+    )
+    for (const id of ['r3-bad', 'r4-bad']) {
+      const answer = other[id]
+      if (answer === undefined) throw new Error(`no ${id} answer`)
+      answer.body = Buffer.from(UNAUTHORIZED_BODY.replace('is required', 'is wrong'))
+    }
+    const accepted = [{ probe: 'r4-bad', field: 'detail', why: '' }] as const
+    expect(compare(reference, other, accepted)).toHaveLength(1)
+    expect(compare(reference, other)).toHaveLength(2)
+  })
+
+  it('has a note for every server but the floor', () => {
+    for (const spec of SERVERS.slice(1))
+      expect(
+        PEER_NOTES.some((n) => n.ids.includes(spec.id)),
+        spec.id
+      ).toBe(true)
   })
 
   it('reports a 404 for a path no server knows', async () => {

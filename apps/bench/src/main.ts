@@ -1,6 +1,6 @@
 /**
  * @module
- * `pnpm bench [--quick] [--only=verify,callgrind,load,fetch,router,memory] [--servers=node,cycle,…]`
+ * `pnpm bench [--quick] [--only=verify,callgrind,cold,load,fetch,router,memory] [--servers=node,cycle,…]`
  *
  * Builds the bundles, checks every server answers identically, runs each section and writes
  * `results/REPORT.md` (quick mode: `results/REPORT-quick.md`) plus the raw JSON beside it.
@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { buildAll, inprocBundle, OUT, ROOT } from './build'
 import { measure, valgrindVersion } from './callgrind'
+import { coldInstructions, timeToFirstAnswer } from './cold'
 import { countHandler } from './fetch-instr'
 import { FETCH_HANDLERS } from './inproc/_fetch-names'
 import { runLoad } from './load'
@@ -21,7 +22,7 @@ import { renderReport, type Results } from './report'
 import { SERVERS } from './servers'
 import { startServer } from './spawn'
 import { pool } from './stats'
-import { checkFreshRequestId, collect, compare } from './verify'
+import { checkFreshRequestId, collect, compareServer } from './verify'
 
 const run = promisify(execFile)
 const args = process.argv.slice(2)
@@ -53,12 +54,15 @@ const settings = quick
       // call costs about half a second beyond its load), and quick figures are rough anyway.
       load: { rounds: 1, duration: 1, connections: 10, warmupRequests: 0 },
       memory: {
-        warmup: 2000,
+        warmup: 1000,
         window: 1000,
         // Growth is a full-mode figure (100k and 1M requests); quick mode keeps bytes/request.
         checkpoints: [],
-        servers: ['node', 'cycle'],
+        servers: SERVERS.map((s) => s.id),
       },
+      // One callgrind run per server (the 1,000 fresh-connection requests are what the figure
+      // is: fewer would weigh the interpreter more), three timed fresh processes.
+      cold: { timings: 3, repeats: 1, requests: 1000, jobs: 2 },
     }
   : {
       callgrind: { repeats: 3, warmup: 8000, requests: 8000, connections: 1, jobs: 2 },
@@ -70,6 +74,7 @@ const settings = quick
         checkpoints: [100_000, 1_000_000],
         servers: SERVERS.map((s) => s.id),
       },
+      cold: { timings: 7, repeats: 3, requests: 1000, jobs: 2 },
     }
 
 const started = Date.now()
@@ -84,7 +89,7 @@ async function verify(): Promise<void> {
     const problems: string[] = []
     for (const r of running) {
       for (const p of [
-        ...compare(reference, await collect(r.port)),
+        ...compareServer(r.spec.id, reference, await collect(r.port)),
         ...(await checkFreshRequestId(r.port)),
       ]) {
         problems.push(`${r.spec.id}: ${p}`)
@@ -123,6 +128,7 @@ const results: Results = {
   router: null,
   bytesPerRequest: {},
   growth: null,
+  cold: {},
 }
 
 log(`building bundles into ${OUT}`)
@@ -188,8 +194,13 @@ await step('router', async () => {
 await step('memory', async () => {
   const m = settings.memory
   for (const spec of servers.filter((s) => m.servers.includes(s.id))) {
-    results.bytesPerRequest[spec.id] = await bytesPerRequest(spec, m.warmup, m.window)
-    log(`bytes/request ${spec.id}: ${Math.round(results.bytesPerRequest[spec.id] as number)}`)
+    const bytes = await bytesPerRequest(spec, m.warmup, m.window)
+    results.bytesPerRequest[spec.id] = bytes
+    log(
+      `bytes/request ${spec.id}: ${Object.values(bytes)
+        .map((b) => Math.round(b))
+        .join(' / ')}`
+    )
   }
   const cycle = servers.find((s) => s.id === 'cycle')
   if (cycle !== undefined && m.checkpoints.length > 0) {
@@ -208,7 +219,10 @@ await step('callgrind', async () => {
   mkdirSync(dir, { recursive: true })
   // Repeats outermost, so a slow phase of the machine spreads over every server alike; within a
   // repeat the heavy servers go first (see `ServerSpec.heavy`).
-  const order = [...servers.filter((s) => s.heavy === true), ...servers.filter((s) => s.heavy !== true)]
+  const order = [
+    ...servers.filter((s) => s.heavy === true),
+    ...servers.filter((s) => s.heavy !== true),
+  ]
   const tasks = Array.from({ length: c.repeats }, (_, rep) =>
     order.map((spec) => async () => {
       const r = await measure(spec, { ...c, dir, tag: `r${rep + 1}` })
@@ -218,6 +232,38 @@ await step('callgrind', async () => {
         `callgrind ${spec.id} #${rep + 1}: ${Object.values(r)
           .map((v) => Math.round(v))
           .join(' / ')} instr/req`
+      )
+    })
+  ).flat()
+  await pool(tasks, c.jobs)
+})
+await step('cold', async () => {
+  if (results.valgrind === null)
+    throw new Error('valgrind is missing: run `pnpm --filter @cycle/bench setup`.')
+  const c = settings.cold
+  // Timings first and one at a time (nothing else running), then the callgrind runs in pairs.
+  for (let i = 0; i < c.timings; i++) {
+    for (const spec of servers) {
+      ;(results.cold[spec.id] ??= { ms: [], startInstr: [], firstInstr: [] }).ms.push(
+        await timeToFirstAnswer(spec)
+      )
+    }
+  }
+  const dir = join(OUT, 'callgrind-cold')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const order = [
+    ...servers.filter((s) => s.heavy === true),
+    ...servers.filter((s) => s.heavy !== true),
+  ]
+  const tasks = Array.from({ length: c.repeats }, (_, rep) =>
+    order.map((spec) => async () => {
+      const r = await coldInstructions(spec, { requests: c.requests, dir, tag: `r${rep + 1}` })
+      const cell = (results.cold[spec.id] ??= { ms: [], startInstr: [], firstInstr: [] })
+      cell.startInstr.push(r.start)
+      cell.firstInstr.push(r.first)
+      log(
+        `cold ${spec.id} #${rep + 1}: ${(r.start / 1e6).toFixed(0)}M to the first answer, ${Math.round(r.first)} instr/req over ${c.requests}`
       )
     })
   ).flat()

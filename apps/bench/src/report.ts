@@ -2,9 +2,11 @@
  * @module
  * Renders the Markdown report from one run's results.
  */
+import type { ColdResult } from './cold'
 import type { GrowthPoint } from './memory'
 import type { LoadResult } from './load'
 import type { MachineInfo } from './machine'
+import { renderCold, renderMemory, renderPeers } from './report-sections'
 import { ROUTES, SERVERS } from './servers'
 import { median, spread } from './stats'
 
@@ -27,16 +29,23 @@ export interface Results {
     routes: number
     results: Record<string, Record<string, { avg: number; p50: number }>>
   } | null
-  bytesPerRequest: Record<string, number>
+  /** JS heap bytes allocated per request: server → route → bytes. */
+  bytesPerRequest: Record<string, Record<string, number>>
   growth: GrowthPoint[] | null
+  /** Cold start, by server. */
+  cold: Record<string, ColdResult>
 }
 
-const k = (n: number): string => `${(n / 1000).toFixed(1)}k`
+/** `61.7k` */
+export const k = (n: number): string => `${(n / 1000).toFixed(1)}k`
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
-const x2 = (x: number): string => `${x.toFixed(2)}×`
-const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`
+/** `1.05×` */
+export const x2 = (x: number): string => `${x.toFixed(2)}×`
+/** `64.8 MiB` */
+export const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`
 const ns = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1))
-const label = (id: string): string => SERVERS.find((s) => s.id === id)?.label ?? id
+/** The table label of a server id. */
+export const label = (id: string): string => SERVERS.find((s) => s.id === id)?.label ?? id
 
 /** Median instructions per request of a cell. */
 export function instrOf(r: Results, server: string, route: string): number {
@@ -51,7 +60,7 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
   // Like for like: Cycle as written in the docs against every peer that serializes with
   // JSON.stringify too, and Cycle with response schemas against every peer, schemas included.
   const withSchemas = new Set(['fastify-schema'])
-  const limits: Record<string, number> = { r1: 1.05, r2: 1.05, r3: 1.1 }
+  const limits: Record<string, number> = { r1: 1.05, r2: 1.05, r3: 1.1, r4: 1.1 }
   for (const route of ROUTES) {
     const ratio = instrOf(r, 'cycle', route.id) / instrOf(r, 'node', route.id)
     const limit = limits[route.id] as number
@@ -61,7 +70,12 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       detail: Number.isFinite(ratio) ? x2(ratio) : 'not measured',
     })
   }
-  const fewer = (server: string, against: string[], target: string, route: (typeof ROUTES)[number]) => {
+  const fewer = (
+    server: string,
+    against: string[],
+    target: string,
+    route: (typeof ROUTES)[number]
+  ) => {
     const cycle = instrOf(r, server, route.id)
     const best = against
       .map((id) => ({ id, v: instrOf(r, id, route.id) }))
@@ -85,6 +99,33 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       route
     )
     fewer('cycle-schema', peers, 'with response schemas, fewer instr/req than every peer', route)
+  }
+  // Route 4 against what a Fastify user installs (like for like: with and without schemas).
+  const r4 = ROUTES[3]
+  if (r4 !== undefined) {
+    for (const [ours, theirs] of [
+      ['cycle', 'fastify'],
+      ['cycle-schema', 'fastify-schema'],
+    ] as const) {
+      const a = instrOf(r, ours, r4.id)
+      const b = instrOf(r, theirs, r4.id)
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue
+      out.push({
+        target: `${label(ours)}: fewer instr/req than ${label(theirs)}'s idiomatic equivalent, ${r4.label}`,
+        holds: a < b,
+        detail: `${k(a)} vs ${k(b)}`,
+      })
+    }
+    const bytes = r.bytesPerRequest['cycle']
+    const b3 = bytes?.['r3']
+    const b4 = bytes?.[r4.id]
+    if (b3 !== undefined && b4 !== undefined) {
+      out.push({
+        target: `Cycle: bytes/request on ${r4.label} ≤ 1.10× route 3's (hand-written hooks)`,
+        holds: b4 <= 1.1 * b3,
+        detail: `${Math.round(b4)} vs ${Math.round(b3)} B (${x2(b4 / b3)})`,
+      })
+    }
   }
   const fi = r.fetchInstr ?? {}
   if (fi['cycle'] !== undefined && fi['hono'] !== undefined) {
@@ -158,23 +199,25 @@ export function renderReport(r: Results): string {
     0,
     ...Object.values(r.instr).flatMap((routes) => Object.values(routes).map((v) => v.length))
   )
-  push(
-    '## Instructions per request (callgrind, primary figure)',
-    '',
-    `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the three routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
-    '',
-    `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
-    `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`
-  )
-  for (const s of SERVERS) {
-    if (r.instr[s.id] === undefined) continue
-    const cells = ROUTES.map((rt) => {
-      const v = r.instr[s.id]?.[rt.id] ?? []
-      return `${k(median(v))} | ${pct(spread(v))} | ${x2(median(v) / instrOf(r, 'node', rt.id))}`
-    })
-    push(`| ${s.label} | ${cells.join(' | ')} |`)
+  if (repeats > 0) {
+    push(
+      '## Instructions per request (callgrind, primary figure)',
+      '',
+      `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the four routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
+      '',
+      `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
+      `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`
+    )
+    for (const s of SERVERS) {
+      if (r.instr[s.id] === undefined) continue
+      const cells = ROUTES.map((rt) => {
+        const v = r.instr[s.id]?.[rt.id] ?? []
+        return `${k(median(v))} | ${pct(spread(v))} | ${x2(median(v) / instrOf(r, 'node', rt.id))}`
+      })
+      push(`| ${s.label} | ${cells.join(' | ')} |`)
+    }
+    push('')
   }
-  push('')
   if (r.load !== null) {
     push(
       '## Requests per second and p99 (autocannon, secondary)',
@@ -253,37 +296,13 @@ export function renderReport(r: Results): string {
     }
     push('')
   }
-  if (Object.keys(r.bytesPerRequest).length > 0 || r.growth !== null) {
-    push('## Memory', '')
-    if (Object.keys(r.bytesPerRequest).length > 0) {
-      push(
-        'JS heap bytes allocated per request on route 2 (heap growth over a window with no GC, 64 MiB semi-spaces):',
-        '',
-        '| server | bytes/request |',
-        '|---|---:|'
-      )
-      for (const [id, b] of Object.entries(r.bytesPerRequest))
-        push(`| ${label(id)} | ${Math.round(b)} |`)
-      push('')
-    }
-    if (r.growth !== null) {
-      push(
-        'Cycle, route 2, after a full GC at each checkpoint:',
-        '',
-        '| requests | RSS | heap used | heap total |',
-        '|---:|---:|---:|---:|'
-      )
-      for (const p of r.growth)
-        push(
-          `| ${p.requests.toLocaleString('en')} | ${mib(p.sample.rss)} | ${mib(p.sample.heapUsed)} | ${mib(p.sample.heapTotal)} |`
-        )
-      push('')
-    }
-  }
+  push(...renderMemory(r))
+  push(...renderCold(r))
+  push(...renderPeers())
   push(
     '## Method',
     '',
-    '- Every server answers the same three routes with identical status, content type and body bytes; the harness checks it before measuring (and `src/identical.test.ts` in `pnpm test`).',
+    "- Every server answers the same four routes with the same status and media type (JSON's `charset=utf-8` parameter dropped: RFC 8259 defines none), the same body bytes on routes 1–3 and the same JSON document on route 4, except the differences listed under each peer above; the harness checks it before measuring (and `src/identical.test.ts` in `pnpm test`).",
     "- Instructions: server under callgrind with counting off; per route a warm-up, then `callgrind_control -z`, `-i on`, a fixed count of keep-alive requests on one connection, `-i off`, `-d`; the dump's `totals:` ÷ requests. User space only (all of node's threads); loopback TCP in the kernel is not counted.",
     '- Requests/s: autocannon, 10 connections, servers interleaved per round. The client shares the machine with the server.',
     '- See apps/bench/README.md for how to rerun and what each figure means.',

@@ -2,7 +2,7 @@
  * @module
  * The servers under test, the three routes and the requests that check them.
  */
-import { AUTHORIZATION, REQUEST_ID } from './servers/_shared'
+import { AUTHORIZATION, PKG_PATH, REQUEST_ID } from './servers/_shared'
 
 /** One server: a bundle in `.out/` plus its environment. */
 export interface ServerSpec {
@@ -61,32 +61,49 @@ export interface Probe {
   readonly headers: Readonly<Record<string, string>>
 }
 
-/** The three measured routes. Route 3 carries a valid token and a request id. */
+/**
+ * The four measured routes. Routes 3 and 4 carry a valid token and a request id; route 4 is
+ * route 3's answer built with the packages each framework's users install.
+ */
 export const ROUTES: readonly Probe[] = [
   { id: 'r1', label: 'GET / (text)', path: '/', headers: {} },
   { id: 'r2', label: 'GET /users/:id (JSON)', path: '/users/42', headers: {} },
   {
     id: 'r3',
-    label: 'GET /api/me (3 middlewares)',
+    label: 'GET /api/me (3 hand-written middlewares)',
     path: '/api/me',
+    headers: { authorization: AUTHORIZATION, [REQUEST_ID]: 'bench-7f3a' },
+  },
+  {
+    id: 'r4',
+    label: 'GET /pkg/me (auth + format packages)',
+    path: PKG_PATH,
     headers: { authorization: AUTHORIZATION, [REQUEST_ID]: 'bench-7f3a' },
   },
 ]
 
-/** What the identity check sends on top of the routes: the refusals of route 3. */
+/** The routes whose answers carry a request id (header and envelope). */
+export const WITH_REQUEST_ID: readonly Probe[] = ROUTES.slice(2)
+
+/** What the identity check sends on top of the routes: the refusals of routes 3 and 4. */
 export const CHECKS: readonly Probe[] = [
   ...ROUTES,
   { id: 'r2b', label: 'GET /users/7', path: '/users/7', headers: {} },
-  {
-    id: 'r3-none',
-    label: 'GET /api/me, no token',
-    path: '/api/me',
-    headers: { [REQUEST_ID]: 'bench-7f3a' },
-  },
-  {
-    id: 'r3-bad',
-    label: 'GET /api/me, wrong token',
-    path: '/api/me',
-    headers: { authorization: 'Bearer nope', [REQUEST_ID]: 'bench-7f3a' },
-  },
+  ...WITH_REQUEST_ID.flatMap((route): Probe[] => {
+    const name = route.path
+    return [
+      {
+        id: `${route.id}-none`,
+        label: `GET ${name}, no token`,
+        path: route.path,
+        headers: { [REQUEST_ID]: 'bench-7f3a' },
+      },
+      {
+        id: `${route.id}-bad`,
+        label: `GET ${name}, wrong token`,
+        path: route.path,
+        headers: { authorization: 'Bearer nope', [REQUEST_ID]: 'bench-7f3a' },
+      },
+    ]
+  }),
 ]

@@ -1,8 +1,9 @@
 /**
  * @module
- * The three routes on itty-router v5 (`Router` with `before`/`finally` stages): the request id
+ * The four routes on itty-router v5 (`Router` with `before`/`finally` stages): the request id
  * and token check are route middlewares (handlers that return nothing), the envelope and the
- * serialization happen in `finally`.
+ * serialization happen in `finally`. itty-router ships no auth or request-id middleware, so
+ * route 4 runs route 3's.
  */
 import { Router, json, text, type IRequest } from 'itty-router'
 import {
@@ -59,5 +60,7 @@ export function buildIttyRouter(): { fetch: (request: Request) => Promise<Respon
   router.get('/users/:id', (req) => userOf(Number(req.params['id'])))
   router.all('/api/*', withRequestId, withBearer)
   router.get('/api/me', (req) => req.user)
+  router.all('/pkg/*', withRequestId, withBearer)
+  router.get('/pkg/me', (req) => req.user)
   return router as unknown as { fetch: (request: Request) => Promise<Response> }
 }

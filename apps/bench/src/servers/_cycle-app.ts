@@ -1,8 +1,9 @@
 /**
  * @module
- * The Cycle app (three routes; core hook middlewares written the way the docs show them, scoped
- * to the `api/` include). Served by gateway-node in `cycle.ts`, by gateway-fetch in the fetch bench.
- * With `schemas`, routes 2 and 3 declare response schemas (compiled serializers instead of
+ * The Cycle app: routes 1–3 (route 3's middlewares written as core hooks, the way core's docs show
+ * them, scoped to the `api/` include) and route 4 (`_cycle-pkg.ts`: the auth and format packages).
+ * Served by gateway-node in `cycle.ts`, by gateway-fetch in the fetch bench.
+ * With `schemas`, routes 2–4 declare response schemas (compiled serializers instead of
  * `JSON.stringify`), the same schemas as the Fastify variant's.
  */
 import {
@@ -25,6 +26,7 @@ import {
   USER,
   userOf,
 } from './_shared'
+import { pkgUrls } from './_cycle-pkg'
 
 const requestId = defineMiddleware<{ requestId: string }>({
   name: 'requestId',
@@ -71,7 +73,7 @@ const envelopeOfUser = {
   },
 } as const satisfies JsonSchema
 
-/** Builds the app; `schemas` adds response schemas to routes 2 and 3. */
+/** Builds the app; `schemas` adds response schemas to routes 2–4. */
 export function buildCycleApp(o: { schemas?: boolean } = {}): App {
   return createApp({
     urls: [
@@ -92,6 +94,7 @@ export function buildCycleApp(o: { schemas?: boolean } = {}): App {
         ],
         { middleware: [requestId, bearer, envelope] }
       ),
+      pkgUrls(o.schemas === true ? envelopeOfUser : undefined),
     ],
   })
 }

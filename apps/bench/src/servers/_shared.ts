@@ -6,7 +6,10 @@
  * 2. `GET /users/<id>` → `{"id":<id>,"name":"User <id>"}`;
  * 3. `GET /api/me` through three middlewares: request id (the incoming `x-request-id`, else a
  *    fresh UUID; echoed as a header), a bearer-token check (401 problem document otherwise) and a
- *    response envelope `{"data":…,"meta":{"requestId":…}}`.
+ *    response envelope `{"data":…,"meta":{"requestId":…}}`, written as hand-made hooks;
+ * 4. `GET /pkg/me`: the same answer, built with what each framework's users install (Cycle's
+ *    `@cycle/middleware-auth` and `@cycle/middleware-format`, `@fastify/bearer-auth`,
+ *    `hono/bearer-auth` and `hono/request-id`, Passport, …), configured as their docs show.
  *
  * Every server listens on 127.0.0.1, on `PORT` (default 0: any free port), and prints
  * `LISTENING <port>` once it accepts connections: the harness reads that line.
@@ -15,7 +18,7 @@
 /** The body of route 1. */
 export const HELLO = 'Hello, World!'
 
-/** The only token route 3 accepts (`Authorization: Bearer <TOKEN>`). */
+/** The only token routes 3 and 4 accept (`Authorization: Bearer <TOKEN>`). */
 export const TOKEN = 'bench-token-5e2c9a'
 
 /** The `Authorization` header value that passes the check. */
@@ -23,6 +26,9 @@ export const AUTHORIZATION = `Bearer ${TOKEN}`
 
 /** The user behind {@link TOKEN}: route 3's `data`. */
 export const USER = { id: 1, name: 'Ada Lovelace' }
+
+/** Route 4's path: the same answer as route 3's, through the packages users install. */
+export const PKG_PATH = '/pkg/me'
 
 /** Request-id header, in and out. */
 export const REQUEST_ID = 'x-request-id'

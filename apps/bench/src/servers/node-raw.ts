@@ -7,6 +7,7 @@ import {
   announce,
   AUTHORIZATION,
   HELLO,
+  PKG_PATH,
   PORT,
   PROBLEM_TYPE,
   REQUEST_ID,
@@ -36,8 +37,9 @@ const server = createServer((req, res) => {
         return
       }
     }
-    if (url === '/api/me') {
-      // The same three steps as the middlewares elsewhere, inline: id, auth, envelope.
+    if (url === '/api/me' || url === PKG_PATH) {
+      // The same three steps as the middlewares elsewhere, inline: id, auth, envelope. Route 4
+      // answers as route 3: the floor for both.
       const requestId = requestIdOf(req.headers[REQUEST_ID] as string | undefined)
       if (req.headers.authorization !== AUTHORIZATION) {
         res.writeHead(401, {

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Route 4 for Cycle: what a user installs, configured the way the READMEs show.
+ *
+ * - request id: the hook middleware of `@cycle/core`'s README (Cycle has no request-id package
+ *   yet), which also hands the id to the envelope with `addMeta()` (format's README, "Metadata");
+ * - auth: `authenticate({ backends: [bearerBackend({ verify })] })` and the `requireAuth()` guard
+ *   (`@cycle/middleware-auth`'s README), the token compared with its `timingSafeEqual()`;
+ * - envelope and problems: `format()` first in the list (`@cycle/middleware-format`'s README).
+ *
+ * Scoped to an `include('pkg/', …)` so that routes 1–3 do not run it.
+ */
+import {
+  defineMiddleware,
+  defineUrls,
+  include,
+  type CycleRequest,
+  type JsonSchema,
+  type StateOf,
+  type UrlEntry,
+} from '@cycle/core'
+import { authenticate, bearerBackend, requireAuth, timingSafeEqual } from '@cycle/middleware-auth'
+import { addMeta, format } from '@cycle/middleware-format'
+import { REQUEST_ID, requestIdOf, TOKEN, UNAUTHORIZED_DETAIL, USER } from './_shared'
+
+const requestId = defineMiddleware<{ requestId: string }>({
+  name: 'requestId',
+  request(req) {
+    req.state.requestId = requestIdOf(req.header(REQUEST_ID))
+    addMeta(req, { requestId: req.state.requestId })
+  },
+  response(req, res) {
+    // Optional in its own hooks: they may run before (or without) the one that sets it.
+    if (req.state.requestId) res.headers.set(REQUEST_ID, req.state.requestId)
+  },
+})
+
+const auth = authenticate({
+  backends: [
+    bearerBackend({
+      // The README's advice for stored secrets: compare in constant time.
+      verify: (token) => (timingSafeEqual(token, TOKEN) ? USER : null),
+    }),
+  ],
+})
+
+const middleware = [format(), requestId, auth] as const
+type State = StateOf<typeof middleware>
+// Views see the state the include's middleware adds (the README's `defineUrls<StateOf<…>>()`).
+const { path } = defineUrls<State>()
+
+/** `GET /pkg/me`: the signed-in user, enveloped by `format()`. */
+function me(req: CycleRequest<State>): { id: number; name: string } | null {
+  const user = req.state.user
+  // `requireAuth()` refused anonymous requests; the check narrows the type. The user carries
+  // `isAuthenticated` (added by `authenticate()`), which the answer leaves out.
+  return user.isAuthenticated ? { id: user.id, name: user.name } : null
+}
+
+/**
+ * The `pkg/` include: route 4. `schema` is the envelope's response schema (format's README: it
+ * describes the document format builds), given with `SCHEMAS=1` as on routes 2 and 3.
+ */
+export function pkgUrls(schema?: JsonSchema): UrlEntry {
+  const guard = requireAuth({ message: UNAUTHORIZED_DETAIL })
+  return include(
+    'pkg/',
+    [
+      path(
+        'me',
+        me,
+        schema === undefined
+          ? { middleware: [guard] }
+          : { middleware: [guard], response: { 200: schema } }
+      ),
+    ],
+    { middleware }
+  )
+}
