@@ -60,10 +60,14 @@ const libraries = {
   { body: StandardSchemaV1; query: StandardSchemaV1; params: StandardSchemaV1 }
 >
 
-function appFor(schemas: (typeof libraries)[keyof typeof libraries]) {
+function appFor(
+  schemas: (typeof libraries)[keyof typeof libraries],
+  protoAction: 'error' | 'remove' = 'error'
+) {
   const check = validate(schemas)
   const view = (req: CycleRequest) => json({ valid: validated(req, check) }, 201)
   return createApp({
+    json: { protoAction },
     middleware: [format()],
     urls: [
       path('notes/<int:id>/', view, { middleware: [check], methods: ['POST'], bodyLimit: 256 }),
@@ -154,11 +158,26 @@ for (const [name, schemas] of Object.entries(libraries)) {
       expect(big.headers.get('content-type')).toBe('application/problem+json')
     })
 
-    it('prototype-poisoning keys never reach the view', async () => {
-      const res = await post(app, '/notes/1/', '{"title":"x","__proto__":{"admin":true}}')
+    it('prototype-poisoning keys are a 400 problem before validation', async () => {
+      for (const text of [
+        '{"title":"x","__proto__":{"admin":true}}',
+        '{"title":"x","\\u005f_proto__":{"admin":true}}',
+        '{"title":"x","constructor":{"prototype":{"admin":true}}}',
+      ]) {
+        const res = await post(app, '/notes/1/', text)
+        expect(res.status, text).toBe(400)
+        expect(res.headers.get('content-type')).toBe('application/problem+json')
+      }
+      expect(({} as Record<string, unknown>)['admin']).toBeUndefined()
+    })
+
+    it("with protoAction: 'remove' prototype keys never reach the view", async () => {
+      const removing = appFor(schemas, 'remove')
+      const res = await post(removing, '/notes/1/', '{"title":"x","__proto__":{"admin":true}}')
       expect(res.status).toBe(201)
       const body = (await res.json()) as { data: { valid: { body: Record<string, unknown> } } }
       expect(body.data.valid.body['admin']).toBeUndefined()
+      expect(Object.prototype.hasOwnProperty.call(body.data.valid.body, '__proto__')).toBe(false)
       expect(({} as Record<string, unknown>)['admin']).toBeUndefined()
     })
   })
