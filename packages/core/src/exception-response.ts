@@ -166,7 +166,7 @@ export function renderProblem(
   res: CycleResponse,
   serialize?: (data: unknown) => string
 ): void {
-  addVary(res, 'Accept')
+  res.headers.vary('Accept')
   if (request !== null && prefersHtml(request.header('accept'))) {
     const doc = res.data as Record<string, unknown> & { status: number; title: string }
     res.headers._map['content-type'] = 'text/html; charset=utf-8'
@@ -174,22 +174,6 @@ export function renderProblem(
   } else {
     res.render(serialize)
   }
-}
-
-/** Adds `name` to the `Vary` field unless it is listed already (or `*`). */
-export function addVary(res: CycleResponse, name: string): void {
-  const map = res.headers._map
-  const vary = map['vary']
-  if (vary === undefined) {
-    map['vary'] = name
-    return
-  }
-  const lower = name.toLowerCase()
-  for (const part of vary.split(',')) {
-    const p = part.trim().toLowerCase()
-    if (p === lower || p === '*') return
-  }
-  map['vary'] = `${vary}, ${name}`
 }
 
 /**

@@ -14,8 +14,6 @@ export type HeadersInit =
   | Iterable<readonly [string, string]>
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-// Field values may not contain CR, LF or NUL (RFC 9110 §5.5): refusing them stops header injection.
-const BAD_VALUE = /[\r\n\0]/
 
 /**
  * Checked names and their lower-case form. Header names are nearly always literals in the code,
@@ -60,14 +58,37 @@ function lowerName(name: string): string {
   return NAMES.get(name) ?? name.toLowerCase()
 }
 
+/**
+ * Whether a field value holds CR, LF or NUL, which RFC 9110 §5.5 forbids: refusing them stops
+ * header injection. A loop rather than a regular expression: values are short, and a regex test
+ * costs a builtin call on every `set()`.
+ */
+function hasBadChar(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c <= 13 && (c === 13 || c === 10 || c === 0)) return true
+  }
+  return false
+}
+
 function checkValue(name: string, value: string): string {
-  if (BAD_VALUE.test(value)) {
+  if (hasBadChar(value)) {
     throw new ImproperlyConfigured(
       'ERR_BAD_HEADER',
       `The value of header "${name}" contains CR, LF or NUL; refusing it to prevent header injection.`
     )
   }
   return value
+}
+
+/** Whether a `Vary` value lists `name` (ASCII case-insensitive) or is `*`. */
+function listsField(list: string, name: string): boolean {
+  const lower = name.toLowerCase()
+  for (const part of list.split(',')) {
+    const p = part.trim().toLowerCase()
+    if (p === lower || p === '*') return true
+  }
+  return false
 }
 
 /**
@@ -142,6 +163,30 @@ export class HeaderMap implements Iterable<[string, string]> {
       const prev = this._map[key]
       this._map[key] = prev === undefined ? value : `${prev}, ${value}`
     }
+    return this
+  }
+
+  /**
+   * Adds `name` to the `Vary` field unless it is listed already (case-insensitively) or `Vary`
+   * is `*`: the tool of every middleware whose answer depends on a request field (negotiation
+   * by `Accept`, CORS by `Origin`, compression by `Accept-Encoding`). Django's
+   * `patch_vary_headers()`.
+   *
+   * @param name a request field name (a token)
+   * @throws {ImproperlyConfigured} `ERR_BAD_HEADER` when `name` is not a field name
+   * @example
+   * ```ts
+   * res.headers.vary('Accept') // Vary: Accept
+   * res.headers.vary('accept') // unchanged
+   * res.headers.vary('Origin') // Vary: Accept, Origin
+   * ```
+   */
+  vary(name: string): this {
+    checkName(name)
+    const map = this._map
+    const current = map['vary']
+    if (current === undefined) map['vary'] = name
+    else if (!listsField(current, name)) map['vary'] = `${current}, ${name}`
     return this
   }
 

@@ -22,6 +22,22 @@ describe('HeaderMap', () => {
     expect(h.toHeaders().getSetCookie()).toEqual(['a=1', 'b=2, with comma'])
   })
 
+  it('vary() adds a field once, case-insensitively, and leaves Vary: * alone', () => {
+    const h = new HeaderMap()
+    h.vary('Accept')
+    expect(h.get('vary')).toBe('Accept')
+    h.vary('accept').vary('Origin').vary(' origin'.trim())
+    expect(h.get('vary')).toBe('Accept, Origin')
+    h.set('Vary', 'Cookie,ACCEPT-encoding')
+    h.vary('Accept-Encoding')
+    expect(h.get('vary')).toBe('Cookie,ACCEPT-encoding')
+    const star = new HeaderMap({ vary: '*' })
+    star.vary('Accept')
+    expect(star.get('vary')).toBe('*')
+    expect(() => h.vary('Accept, Origin')).toThrow(/Invalid header name/)
+    expect(() => h.vary('x\r\ny')).toThrow(/Invalid header name/)
+  })
+
   it('refuses CR/LF in values and invalid names (header injection)', () => {
     const h = new HeaderMap()
     expect(() => h.set('location', '/x\r\nset-cookie: evil=1')).toThrow(/CR, LF or NUL/)
@@ -87,7 +103,12 @@ describe('response helpers', () => {
     const p = problem({ status: 409, title: 'Conflict', detail: 'taken' })
     const res = p.toResponse()
     expect(res.headers.get('content-type')).toBe('application/problem+json')
-    expect(await res.json()).toEqual({ type: 'about:blank', status: 409, title: 'Conflict', detail: 'taken' })
+    expect(await res.json()).toEqual({
+      type: 'about:blank',
+      status: 409,
+      title: 'Conflict',
+      detail: 'taken',
+    })
   })
 
   it('streams async iterables with backpressure (pull-based)', async () => {
@@ -124,15 +145,24 @@ describe('response helpers', () => {
   })
 
   it('wraps a WHATWG Response without buffering', async () => {
-    const r = CycleResponse.fromResponse(new Response('abc', { status: 202, headers: { 'x-a': '1' } }))
+    const r = CycleResponse.fromResponse(
+      new Response('abc', { status: 202, headers: { 'x-a': '1' } })
+    )
     expect(r.status).toBe(202)
     expect(r.body).toBeInstanceOf(ReadableStream)
     expect(r.headers.get('x-a')).toBe('1')
   })
 
   it('sets and deletes cookies safely', () => {
-    const r = text('ok').setCookie('sid', 'a b;c', { httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 60 })
-    expect(r.headers.getSetCookie()[0]).toBe('sid=a%20b%3Bc; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax')
+    const r = text('ok').setCookie('sid', 'a b;c', {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      maxAge: 60,
+    })
+    expect(r.headers.getSetCookie()[0]).toBe(
+      'sid=a%20b%3Bc; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax'
+    )
     r.deleteCookie('old')
     expect(r.headers.getSetCookie()[1]).toMatch(/^old=; Max-Age=0; Expires=Thu, 01 Jan 1970/)
     expect(() => serializeCookie('bad name', 'v')).toThrow(/Invalid cookie name/)

@@ -11,7 +11,7 @@ import {
   type CycleRequest,
   type Middleware,
 } from '@cycle/core'
-import { accepted, enter, infoOf, type AuthConfig } from './_internal/context'
+import { AuthConfig, accepted, anonymous, infoOf } from './_internal/context'
 import { badOption } from './_internal/options'
 import { isPromise } from './_internal/promise'
 import {
@@ -79,9 +79,7 @@ export function authenticate<const B extends readonly AuthBackend<object>[]>(
   }
   const challenges = backends.map((b) => b.challenge).filter((c): c is string => !!c)
   // Several challenges may share one field, comma-separated (RFC 9110 §11.6.1).
-  const config: AuthConfig = {
-    challenge: challenges.length === 0 ? undefined : challenges.join(', '),
-  }
+  const config = new AuthConfig(challenges.length === 0 ? undefined : challenges.join(', '))
   const anonymousOnInvalid = onInvalid === 'anonymous'
 
   type State = { user: unknown }
@@ -93,6 +91,7 @@ export function authenticate<const B extends readonly AuthBackend<object>[]>(
       HttpError.isHttpError(error) &&
       (error.status === 401 || error.status === 400)
     ) {
+      anonymous(request, config)
       ;(request.state as State).user = anonymousUser
       return
     }
@@ -104,7 +103,7 @@ export function authenticate<const B extends readonly AuthBackend<object>[]>(
     backend: AuthBackend<object>,
     result: AuthSuccess<object>
   ): void => {
-    accepted(request, backend, result)
+    accepted(request, config, backend, result)
     ;(request.state as State).user = markAuthenticated(result.user, backend.name)
   }
 
@@ -125,13 +124,13 @@ export function authenticate<const B extends readonly AuthBackend<object>[]>(
       }
       if (result) return accept(request, backend, result)
     }
+    anonymous(request, config)
     ;(request.state as State).user = anonymousUser
   }
 
   return defineMiddleware<AuthState<UserOf<B[number]>>>({
     name,
     request(request) {
-      enter(request, config)
       // Sync backends (basic, api key with a map) keep the request on the sync fast path.
       return run(request, 0)
     },
@@ -160,7 +159,9 @@ function markAuthenticated(user: unknown, backend: string): Authenticated<object
   if (user === null || typeof user !== 'object') {
     throw new ImproperlyConfigured(
       'ERR_BAD_MIDDLEWARE',
-      `The "${backend}" backend returned ${user === null ? 'null' : typeof user} as the user; return an object (or null to refuse the credentials).`
+      `The "${backend}" backend returned ${
+        user === null ? 'null' : typeof user
+      } as the user; return an object (or null to refuse the credentials).`
     )
   }
   const flag = (user as { isAuthenticated?: unknown }).isAuthenticated
@@ -168,12 +169,15 @@ function markAuthenticated(user: unknown, backend: string): Authenticated<object
   if (flag !== undefined) {
     throw new ImproperlyConfigured(
       'ERR_BAD_MIDDLEWARE',
-      `The "${backend}" backend returned a user whose isAuthenticated is ${String(flag)}; return null to refuse credentials instead.`
+      `The "${backend}" backend returned a user whose isAuthenticated is ${String(
+        flag
+      )}; return null to refuse credentials instead.`
     )
   }
   // A plain object's `constructor` is `Object` (a cached load; getPrototypeOf is a runtime call).
   const plain =
-    (user as { constructor?: unknown }).constructor === Object || Object.getPrototypeOf(user) === null
+    (user as { constructor?: unknown }).constructor === Object ||
+    Object.getPrototypeOf(user) === null
   if (plain) {
     // Copied, then marked. Not with a spread: on V8 an object spread followed by one more member
     // makes a new hidden class per request (~1 µs, and an IC miss on every later read).

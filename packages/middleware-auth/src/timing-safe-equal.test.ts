@@ -29,4 +29,13 @@ describe('timingSafeEqual', () => {
     expect(timingSafeEqual('pässwörd', new TextEncoder().encode('pässwörd'))).toBe(true)
     expect(timingSafeEqual('é', 'e\u0301')).toBe(false)
   })
+
+  it('compares two strings by code unit: non-ASCII, NUL padding and lone surrogates', () => {
+    expect(timingSafeEqual('pässwörd', 'pässwörd')).toBe(true)
+    expect(timingSafeEqual('pässwörd', 'passwörd')).toBe(false)
+    expect(timingSafeEqual('ab', 'ab\u0000')).toBe(false)
+    expect(timingSafeEqual('😀', '😀')).toBe(true)
+    // UTF-8 would encode both as U+FFFD and call them equal.
+    expect(timingSafeEqual('\ud800', '\udc00')).toBe(false)
+  })
 })

@@ -94,6 +94,29 @@ describe('success envelope', () => {
     })
   })
 
+  it('addMeta() merges later calls into a new object, never into the one it was given', async () => {
+    const shared = Object.freeze({ version: 1 })
+    const merging = createApp({
+      middleware: [format()],
+      urls: [
+        path('twice/', (req) => {
+          addMeta(req, shared)
+          addMeta(req, { page: 2 })
+          return [1]
+        }),
+        path('once/', (req) => {
+          addMeta(req, shared)
+          return [2]
+        }),
+      ],
+    })
+    const twice = await merging.fetch(new Request('http://localhost/twice/'))
+    expect(await twice.json()).toEqual({ data: [1], meta: { version: 1, page: 2 } })
+    const once = await merging.fetch(new Request('http://localhost/once/'))
+    expect(await once.json()).toEqual({ data: [2], meta: { version: 1 } })
+    expect(shared).toEqual({ version: 1 })
+  })
+
   it('takes a custom envelope function, or none', async () => {
     const custom = appWith({
       envelope: (data, meta, req) => ({ result: data, info: meta, method: req.method }),

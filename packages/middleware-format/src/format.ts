@@ -88,19 +88,11 @@ function pick(t: Table, accept: string | null): Representation | null {
 }
 
 function wantsPretty(request: CycleRequest): boolean {
-  // Most requests have no query string at all: do not parse one to learn that.
-  const search = request.search
-  if (search === '' || !search.includes('pretty')) return false
+  // Most requests have no query string at all: do not parse one to learn that (the target is a
+  // field; `search` is computed on read).
+  if (!request.target.includes('pretty')) return false
   const v = request.query.get('pretty')
   return v !== null && v !== '0' && v !== 'false'
-}
-
-function addVary(response: CycleResponse): void {
-  const vary = response.headers.get('vary')
-  if (vary === null) response.headers.set('vary', 'Accept')
-  else if (!vary.split(',').some((v) => ['accept', '*'].includes(v.trim().toLowerCase()))) {
-    response.headers.set('vary', `${vary}, Accept`)
-  }
 }
 
 /**
@@ -144,6 +136,7 @@ export function format(options?: FormatOptions): HookMiddleware {
     const added = addedMeta(request)
     // The common case, one source of metadata, is used as it is: no merged copy to build.
     if (added === undefined && own === undefined) return base ?? {}
+    if (base === undefined && own === undefined) return added as Meta
     return Object.assign({}, base, added, own)
   }
 
@@ -161,20 +154,18 @@ export function format(options?: FormatOptions): HookMiddleware {
     const schema = serializerFor(request, status)
     const headers = response.headers
     headers.delete('content-length')
-    addVary(response)
+    headers.vary('Accept')
     response.data = doc
     if (kind === 'json') {
       const indent = pretty(request) ? 2 : undefined
-      headers.set(
-        'content-type',
-        problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
-      )
+      const type = problem !== null && o.errors === 'problem' ? PROBLEM_TYPE : JSON_TYPE
+      // Usually already so (core's JSON answers): a set() checks the value again.
+      if (headers.get('content-type') !== type) headers.set('content-type', type)
       // Static functions on the common path (no closure per response).
       if (indent === undefined) {
         if (schema === undefined) response.render(jsonText)
         else response.render(isPlainJson(doc) ? schema : (d) => schema(toPlain(d)))
-      }
-      else {
+      } else {
         const plain: unknown = isPlainJson(doc) ? doc : toPlain(doc)
         const text = schema === undefined ? JSON.stringify(plain) : schema(plain)
         response.render(() => stringifyPlain(JSON.parse(text) as PlainValue, indent))
@@ -194,7 +185,11 @@ export function format(options?: FormatOptions): HookMiddleware {
     }
   }
 
-  const renderError = (request: CycleRequest, response: CycleResponse, kind: Representation): void => {
+  const renderError = (
+    request: CycleRequest,
+    response: CycleResponse,
+    kind: Representation
+  ): void => {
     const problem = toProblem(response)
     // Core's debug page (traceback, patterns tried) says more than a table would: keep it.
     if (kind === 'html' && problem['debug'] !== undefined) return
@@ -229,7 +224,11 @@ export function format(options?: FormatOptions): HookMiddleware {
       const doc =
         o.envelope === false
           ? payload
-          : o.envelope(payload, metaFor(request, response, withMeta ? data.meta : undefined), request)
+          : o.envelope(
+              payload,
+              metaFor(request, response, withMeta ? data.meta : undefined),
+              request
+            )
       write(request, response, kind ?? (o.representations[0] as Representation), doc, null)
     },
   }
@@ -251,5 +250,7 @@ const MEDIA: Record<Representation, string> = {
 }
 
 function notAcceptableDetail(reps: readonly Representation[]): string {
-  return `None of the available representations is acceptable: ${reps.map((r) => MEDIA[r]).join(', ')}.`
+  return `None of the available representations is acceptable: ${reps
+    .map((r) => MEDIA[r])
+    .join(', ')}.`
 }

@@ -57,12 +57,13 @@ export function isWithMeta(value: unknown): value is WithMeta {
  * ```
  */
 export function addMeta(request: CycleRequest, meta: Meta): void {
-  const holder = request as unknown as Record<symbol, Meta | undefined>
-  const prev = holder[kRequestMeta]
-  if (prev === undefined) {
-    // Kept off `request.state` so it never clashes with typed state; non-enumerable for the same reason.
-    Object.defineProperty(request, kRequestMeta, { value: { ...meta }, configurable: true })
-  } else Object.assign(prev, meta)
+  // Kept under a symbol on `request.state`: it never clashes with typed state, and the request
+  // object keeps its hidden class (a property defined on it per request would cost a map
+  // transition and make every later read of it megamorphic). The first object is kept as it
+  // is, never written to: a later call merges into a new object.
+  const state = request.state as { [kRequestMeta]?: Meta }
+  const prev = state[kRequestMeta]
+  state[kRequestMeta] = prev === undefined ? meta : Object.assign({}, prev, meta)
 }
 
 /** The metadata added with {@link addMeta} for this request (an empty object when none). */
@@ -72,5 +73,5 @@ export function metaOf(request: CycleRequest): Meta {
 
 /** The metadata added with {@link addMeta}, or `undefined` when none was (no object made). */
 export function addedMeta(request: CycleRequest): Meta | undefined {
-  return (request as unknown as Record<symbol, Meta | undefined>)[kRequestMeta]
+  return (request.state as { [kRequestMeta]?: Meta })[kRequestMeta]
 }

@@ -12,20 +12,25 @@
 import type { CycleRequest } from '@cycle/core'
 import type { AuthBackend, AuthInfo, AuthSuccess } from '../types'
 
-/** What one `authenticate()` shares with every request it sees. */
-export interface AuthConfig {
-  /** The combined challenge of every configured backend, or `undefined`. */
-  readonly challenge: string | undefined
-}
-
 const kAuth: unique symbol = Symbol('cycle.auth')
 
 /** One request's record: one object, in one slot (more slots would outgrow the state's own). */
 interface Record_ {
   readonly config: AuthConfig
-  backend: AuthBackend<object> | undefined
-  result: AuthSuccess<object> | undefined
+  readonly backend: AuthBackend<object> | undefined
+  readonly result: AuthSuccess<object> | undefined
   info: AuthInfo | undefined
+}
+
+/** What one `authenticate()` shares with every request it sees. */
+export class AuthConfig {
+  /** The record of every anonymous request: shared, so an anonymous request allocates none. */
+  readonly anonymous: Record_
+
+  /** @param challenge the combined challenge of every configured backend, or `undefined` */
+  constructor(readonly challenge: string | undefined) {
+    this.anonymous = { config: this, backend: undefined, result: undefined, info: undefined }
+  }
 }
 
 const NO_SCOPES: readonly string[] = Object.freeze([])
@@ -34,24 +39,23 @@ function recordOf(request: CycleRequest): Record_ | undefined {
   return (request.state as { [kAuth]?: Record_ })[kAuth]
 }
 
-/** Records that `authenticate()` (with `config`) ran on the request. */
-export function enter(request: CycleRequest, config: AuthConfig): void {
-  const record: Record_ = { config, backend: undefined, result: undefined, info: undefined }
-  ;(request.state as { [kAuth]?: Record_ })[kAuth] = record
+/** Records that `authenticate()` (with `config`) found no credentials it accepts. */
+export function anonymous(request: CycleRequest, config: AuthConfig): void {
+  ;(request.state as { [kAuth]?: Record_ })[kAuth] = config.anonymous
 }
 
-/** Records the backend that accepted the request and what it returned. */
+/** Records that `backend` of `authenticate()` (with `config`) accepted the request. */
 export function accepted(
   request: CycleRequest,
+  config: AuthConfig,
   backend: AuthBackend<object>,
   result: AuthSuccess<object>
 ): void {
-  const record = recordOf(request) as Record_
-  record.backend = backend
-  record.result = result
+  const record: Record_ = { config, backend, result, info: undefined }
+  ;(request.state as { [kAuth]?: Record_ })[kAuth] = record
 }
 
-/** The `authenticate()` that ran on the request, or `undefined` when none did. */
+/** The config of the `authenticate()` that ran on the request, or `undefined` when none did. */
 export function configOf(request: CycleRequest): AuthConfig | undefined {
   return recordOf(request)?.config
 }
