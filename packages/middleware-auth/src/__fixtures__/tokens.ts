@@ -12,7 +12,7 @@ const encoder = new TextEncoder()
 const b64 = (text: string): string => encodeBase64Url(encoder.encode(text))
 
 /** An HS256 token over the payload exactly as written (`1e400` stays `1e400`). */
-export async function hs256(payloadText: string, secret = TOKEN_SECRET): Promise<string> {
+export async function hs256(payloadText: string, secret: string = TOKEN_SECRET): Promise<string> {
   const input = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64(payloadText)}`
   const key = await crypto.subtle.importKey(
     'raw',
