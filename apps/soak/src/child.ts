@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { ServerStats } from './server'
-import type { SoakTimeouts } from './target'
+import { SOAK_TIMEOUTS, type SoakTimeouts } from './target'
 
 const script = fileURLToPath(new URL('./server.ts', import.meta.url))
 
@@ -14,6 +14,8 @@ const script = fileURLToPath(new URL('./server.ts', import.meta.url))
 export interface SoakServer {
   readonly port: number
   readonly pid: number
+  /** The timeouts it runs with (cases that wait for the server to cut them read these). */
+  readonly timeouts: SoakTimeouts
   /** `null` while it runs; its exit code or signal once it exited (a crash during a soak). */
   readonly exit: string | null
   /** Counters and memory (after a full GC with `gc`). Rejects if it does not answer in 10 s. */
@@ -25,11 +27,10 @@ export interface SoakServer {
 /**
  * Starts the server and resolves once it listens (rejects if it exits or takes over 30 s).
  *
- * @param timeouts header and request timeouts (default: the soak's, `SOAK_TIMEOUTS`)
+ * @param timeouts header, request and send timeouts (default: the soak's, `SOAK_TIMEOUTS`)
  */
-export async function startSoakServer(timeouts?: SoakTimeouts): Promise<SoakServer> {
-  const env = { ...process.env }
-  if (timeouts !== undefined) env['CYCLE_SOAK_TIMEOUTS'] = JSON.stringify(timeouts)
+export async function startSoakServer(timeouts: SoakTimeouts = SOAK_TIMEOUTS): Promise<SoakServer> {
+  const env = { ...process.env, CYCLE_SOAK_TIMEOUTS: JSON.stringify(timeouts) }
   const child: ChildProcess = spawn(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--conditions=@cycle/source', script],
@@ -73,6 +74,7 @@ export async function startSoakServer(timeouts?: SoakTimeouts): Promise<SoakServ
   return {
     port,
     pid: child.pid as number,
+    timeouts,
     get exit() {
       return exit
     },

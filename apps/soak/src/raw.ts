@@ -17,6 +17,11 @@ export interface Outcome {
   timedOut: boolean
   /** Milliseconds from connect to the end of the exchange. */
   ms: number
+  /**
+   * With `readAfterStall`: the chunked answer ended before its last chunk (the server cut it);
+   * otherwise `false`.
+   */
+  truncated: boolean
 }
 
 /** One step of what a client sends: bytes, or a pause in milliseconds. */
@@ -35,6 +40,11 @@ export interface Exchange {
   leaveAfterMs?: number
   /** Stop reading (no destroy) for this long before leaving: a client that stalls. */
   stallMs?: number
+  /**
+   * After the stall, read again instead of leaving, until the server closes the connection: did
+   * it cut the client that stopped reading (`truncated`), or finish the (chunked) answer?
+   */
+  readAfterStall?: boolean
   /** Limit of the whole exchange. Default 10 000 ms. */
   timeoutMs?: number
 }
@@ -85,12 +95,22 @@ export function exchange(port: number, ex: Exchange): Promise<Outcome> {
   const started = performance.now()
   const want = ex.responses ?? 1
   return new Promise((resolve) => {
-    const outcome: Outcome = { statuses: [], closed: false, error: null, timedOut: false, ms: 0 }
+    const outcome: Outcome = {
+      statuses: [],
+      closed: false,
+      error: null,
+      timedOut: false,
+      ms: 0,
+      truncated: false,
+    }
     const socket = net.connect(port, '127.0.0.1')
     // Several steps are several writes: without this, each waits for the last one's ACK.
     socket.setNoDelay(true)
     let buf = Buffer.alloc(0)
     let received = 0
+    let stalled = false
+    // The last bytes read after a stall: a complete chunked answer ends with `0\r\n\r\n`.
+    let tail = ''
     let done = false
     const finish = (): void => {
       if (done) return
@@ -115,8 +135,18 @@ export function exchange(port: number, ex: Exchange): Promise<Outcome> {
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length
       if (ex.abandonAfter !== undefined && received >= ex.abandonAfter) {
-        const head = parseResponse(Buffer.concat([buf, chunk]), true)
-        if (head !== null) outcome.statuses.push(head.status)
+        if (ex.readAfterStall === true) tail = (tail + chunk.toString('latin1', -5)).slice(-5)
+        if (stalled) return
+        stalled = true
+        // The status line of the answer it leaves (or stops reading), body unread.
+        const head = Buffer.concat([buf, chunk])
+        if (head.indexOf('\r\n\r\n') !== -1)
+          outcome.statuses.push(Number(head.toString('latin1', 9, 12)))
+        if (ex.readAfterStall === true) {
+          socket.pause()
+          setTimeout(() => socket.resume(), ex.stallMs ?? 0)
+          return
+        }
         if (ex.stallMs === undefined) return finish()
         socket.pause()
         setTimeout(finish, ex.stallMs)
@@ -127,6 +157,7 @@ export function exchange(port: number, ex: Exchange): Promise<Outcome> {
     })
     socket.on('close', () => {
       outcome.closed = true
+      if (ex.readAfterStall === true) outcome.truncated = !tail.endsWith('0\r\n\r\n')
       drain()
       finish()
     })
@@ -167,7 +198,14 @@ export class KeepAlive {
   async request(bytes: Buffer | string, timeoutMs = 10_000): Promise<Outcome> {
     const started = performance.now()
     const socket = this.#socket ?? this.#connect()
-    const outcome: Outcome = { statuses: [], closed: false, error: null, timedOut: false, ms: 0 }
+    const outcome: Outcome = {
+      statuses: [],
+      closed: false,
+      error: null,
+      timedOut: false,
+      ms: 0,
+      truncated: false,
+    }
     let timer: NodeJS.Timeout | undefined
     const expired = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

@@ -2,7 +2,8 @@
  * @module
  * The app under soak: core, the format middleware and JWT authentication over gateway-node, with
  * one route per kind of work a hostile request can reach (plain text, a typed parameter, a JSON
- * body, a `<path:…>` parameter, a guarded route, a long streamed answer, a slow view).
+ * body, a `<path:…>` parameter, a guarded route, a long streamed answer, a very long one for
+ * clients that stop reading, a slow view).
  */
 import { createApp, path, stream, text, type App, type CycleRequest } from '@cycle/core'
 import type { ServeOptions } from '@cycle/gateway-node'
@@ -16,18 +17,28 @@ export const ECHO_LIMIT = 8 * 1024
 /** Size of `GET /stream/`: 64 chunks of 16 KiB, more than the socket buffers hold. */
 export const STREAM_CHUNKS = 64
 const CHUNK = new Uint8Array(16 * 1024).fill(120)
+/**
+ * Most of `GET /feed/`: 256 chunks of 64 KiB (16 MiB), far more than the kernel holds for a
+ * client that stops reading (about 4 MiB of send buffer and a small receive window on loopback),
+ * so bytes stay queued in node and the send timeout has something to cut.
+ */
+export const FEED_CHUNKS = 256
+const FEED_CHUNK = new Uint8Array(64 * 1024).fill(121)
 
-/** Header and request timeouts of the soak server, in ms. */
+/** Header, request and send timeouts of the soak server, in ms. */
 export interface SoakTimeouts {
   headers: number
   request: number
+  /** `timeouts.send`: a client that stops reading a response is reset after this long. */
+  send: number
 }
 
 /**
- * The soak's timeouts: short, so that slowloris and stalled bodies are cut within seconds (the
- * defaults are 60 s and 300 s). The short soak in the test suite shortens them again.
+ * The soak's timeouts: short, so that slowloris, stalled bodies and clients that stop reading are
+ * cut within seconds (the defaults are 60 s, 300 s and 60 s). The short soak in the test suite
+ * shortens them again.
  */
-export const SOAK_TIMEOUTS: SoakTimeouts = { headers: 2_000, request: 5_000 }
+export const SOAK_TIMEOUTS: SoakTimeouts = { headers: 2_000, request: 5_000, send: 2_000 }
 
 /** Server options of the soak. */
 export function soakServeOptions(timeouts: SoakTimeouts = SOAK_TIMEOUTS): ServeOptions {
@@ -39,8 +50,12 @@ export function soakServeOptions(timeouts: SoakTimeouts = SOAK_TIMEOUTS): ServeO
   }
 }
 
-async function* chunks(request: CycleRequest): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < STREAM_CHUNKS && !request.signal.aborted; i++) yield CHUNK
+async function* chunks(
+  request: CycleRequest,
+  n = STREAM_CHUNKS,
+  chunk = CHUNK
+): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < n && !request.signal.aborted; i++) yield chunk
 }
 
 /** Creates the soak app. */
@@ -67,6 +82,7 @@ export function createSoakApp(): App {
         middleware: [requireAuth()],
       }),
       path('stream/', (r) => stream(chunks(r))),
+      path('feed/', (r) => stream(chunks(r, FEED_CHUNKS, FEED_CHUNK))),
       path('slow/', async (r) => {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 20)

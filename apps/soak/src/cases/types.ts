@@ -3,13 +3,16 @@
  * What a soak case is, and the raw-request builder the cases share.
  */
 import type { Exchange } from '../raw'
+import type { SoakTimeouts } from '../target'
 
-/** What a case may use: the Host to send and tokens signed for the soak app. */
+/** What a case may use: the Host to send, tokens signed for the soak app, its timeouts. */
 export interface Ctx {
   /** `127.0.0.1:<port>`. */
   readonly host: string
   /** A valid HS256 token for the soak app. */
   readonly token: string
+  /** The server's timeouts (a case that waits to be cut waits past them). */
+  readonly timeouts: SoakTimeouts
 }
 
 /** One hostile (or good) request shape. */
@@ -19,12 +22,16 @@ export interface Case {
   /** What the client does on a fresh connection. */
   readonly exchange: (ctx: Ctx) => Exchange
   /**
-   * The statuses this case gets today, exactly (every response of the exchange). Omitted: the
-   * soak's rule only (an answer below 500: a 4xx problem or a normal answer).
+   * The status this case must get, exactly: one entry for any number of responses, or one per
+   * response, in order, for a pipelined exchange that expects different ones. For a `closeOk`
+   * case, the statuses allowed if an answer (or its status line) arrives before the client
+   * leaves; `[]` when none may.
    */
-  readonly expect?: readonly number[]
+  readonly expect: readonly number[]
   /** The client gives the server nothing to answer (it leaves): closing without one is fine. */
   readonly closeOk?: boolean
+  /** The server must cut this answer short (the send timeout): finishing it is wrong. */
+  readonly cut?: boolean
   /** Holds its connection for seconds (slowloris): run on the slow lanes only. */
   readonly slow?: boolean
 }
@@ -65,7 +72,7 @@ export function raw(ctx: Ctx, method: string, target: string, options: RawOption
 export function one(
   name: string,
   build: (ctx: Ctx) => Buffer | string,
-  extra: Omit<Case, 'name' | 'exchange'> = {}
+  extra: Omit<Case, 'name' | 'exchange'>
 ): Case {
   return { name, exchange: (ctx) => ({ send: [build(ctx)] }), ...extra }
 }
