@@ -35,7 +35,8 @@ const NET = 'node:net'
 
 /**
  * Sends `head` (the request line and fields, without the final empty line, lines joined with
- * CRLF) plus `body` to `baseUrl`'s host and port, and reads one response: framed by
+ * CRLF) plus `body` to `baseUrl`'s host and port (plain TCP: an `http:` base URL), and reads one
+ * response: framed by
  * `Content-Length`, or up to the close. Bounded by `timeoutMs`; a connection reset before any
  * status line is an error naming `what`.
  */
@@ -48,6 +49,7 @@ export async function rawExchange(
 ): Promise<RawResponse> {
   const net = (await import(/* @vite-ignore */ NET)) as NetModule
   const url = new URL(baseUrl)
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
   const bytes = head.join('\r\n') + '\r\n\r\n' + body
   return new Promise((resolve, reject) => {
     let received = ''
@@ -60,12 +62,13 @@ export async function rawExchange(
       if (error !== null) reject(error)
       else resolve(response as RawResponse)
     }
+    // The socket first: `connect` may throw (a bad port), and then no timer may be left behind.
+    const socket = net.connect({ host: url.hostname, port }, () => {
+      socket.write(bytes)
+    })
     const timer = setTimeout(() => {
       finish(new AssertionError(`${what}: no whole response within ${timeoutMs} ms: ${received}`))
     }, timeoutMs)
-    const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => {
-      socket.write(bytes)
-    })
     socket.setEncoding('latin1')
     const tryParse = (closed: boolean): void => {
       const end = received.indexOf('\r\n\r\n')
