@@ -7,6 +7,7 @@
  * (`@cycle/core/gateway`), shared with gateway-node.
  */
 import {
+  BadRequest,
   ImproperlyConfigured,
   PROBLEM_TYPE,
   ServiceUnavailable,
@@ -112,6 +113,11 @@ export function toFetchHandler<Env = unknown>(
         // As gateway-node answers while closing: the app is not run, the client may retry.
         const refusal = new ServiceUnavailable('The server is shutting down; retry the request.')
         return toWebResponse(responseForError(req, refusal, false), req, report)
+      }
+      // What the runtime joined or rewrote: a repeated Host, Authorization or Content-Type.
+      const problem = req.fieldsProblem()
+      if (problem !== null) {
+        return toWebResponse(responseForError(req, new BadRequest(problem), false), req, report)
       }
       const out = app.handle(req)
       // A synchronous answer is returned as is: no promise, no microtask hops.

@@ -11,6 +11,7 @@ import {
  * fallback to the URL, the platform's client address (asked for on first read only) and, with
  * `trustProxy`, what trusted proxies say (core's resolver, parsed on first read only).
  */
+import { hostProblem, isJoinedCredentials, isJoinedMediaType } from './_fields'
 import type { ExecutionContext } from './options'
 
 /** What every request of one handler shares. */
@@ -41,6 +42,8 @@ export class FetchRequest extends WebRequest {
   readonly #ctx: ExecutionContext | undefined
   #peer: string | undefined | typeof UNREAD = UNREAD
   #forwarded: ForwardedInfo | undefined
+  #authorization: string | null | typeof UNREAD = UNREAD
+  #contentType: string | null | typeof UNREAD = UNREAD
 
   constructor(
     request: Request,
@@ -53,8 +56,34 @@ export class FetchRequest extends WebRequest {
     this.#ctx = ctx
   }
 
+  /**
+   * Why the gateway refuses the request with a 400 before the app runs (a repeated `Host`,
+   * `Authorization` or `Content-Type` the runtime joined into one value), or `null`.
+   */
+  fieldsProblem(): string | null {
+    const headers = this.raw.headers
+    const host = headers.get('host')
+    if (host !== null) {
+      const problem = hostProblem(host, this.urlHost)
+      if (problem !== null) return problem
+    }
+    // Read once here, and kept: the app reads both again (authentication, body parsers), and
+    // on Node each `Headers.get()` costs about a thousand instructions.
+    const credentials = (this.#authorization = headers.get('authorization'))
+    if (credentials !== null && isJoinedCredentials(credentials)) {
+      return 'The request has more than one Authorization header.'
+    }
+    const type = (this.#contentType = headers.get('content-type'))
+    if (type !== null && isJoinedMediaType(type)) {
+      return 'The request has more than one Content-Type header.'
+    }
+    return null
+  }
+
   override header(name: string): string | null {
     if (name === 'host') return this.host || null
+    if (name === 'authorization' && this.#authorization !== UNREAD) return this.#authorization
+    if (name === 'content-type' && this.#contentType !== UNREAD) return this.#contentType
     return this.raw.headers.get(name)
   }
 

@@ -3,7 +3,8 @@
  * `@cycle/testing/scenarios`: the gateway conformance scenarios, runner-agnostic.
  *
  * Each scenario talks to the fixture app (`createFixtureApp()` from `@cycle/testing`) served by
- * the gateway under test, using only global `fetch`, and throws an `AssertionError` to fail. Run
+ * the gateway under test, using global `fetch` (and, for the `fields.*` scenarios, a raw socket
+ * from `node:net`, which the test process must provide), and throws an `AssertionError` to fail. Run
  * them with `gatewaySuite()` (`@cycle/testing/suite`) under vitest, or with any runner:
  *
  * @example
@@ -15,6 +16,7 @@
 import { bodyScenarios } from './conformance/bodies'
 import { contractScenarios } from './conformance/contract'
 import { errorScenarios } from './conformance/errors'
+import { fieldScenarios } from './conformance/fields'
 import { forwardingScenarios } from './conformance/forwarding'
 import { routingScenarios } from './conformance/routing'
 import { streamingScenarios } from './conformance/streaming'
@@ -31,7 +33,7 @@ export {
 
 /**
  * Every conformance scenario, grouped by topic (routing, bodies, streaming, errors, forwarding,
- * HEAD framing and error reporting).
+ * HEAD framing and error reporting, repeated security fields).
  */
 export const scenarios: Scenario[] = [
   ...routingScenarios,
@@ -40,4 +42,5 @@ export const scenarios: Scenario[] = [
   ...errorScenarios,
   ...forwardingScenarios,
   ...contractScenarios,
+  ...fieldScenarios,
 ]

@@ -36,6 +36,7 @@ function installInMemoryFetch(): () => void {
 // (trustProxy, HEAD framing, reporting errors outside the cycle) is missing, and those marks
 // check that the scenarios do notice.
 const NO_TRUST = 'app.fetch() is no gateway, and trustProxy is a gateway option'
+const NO_SOCKET = 'app.fetch() listens on no socket to write repeated fields to'
 const NO_GATEWAY = {
   'forwarding.true': NO_TRUST,
   'forwarding.hops': NO_TRUST,
@@ -45,6 +46,9 @@ const NO_GATEWAY = {
   'forwarding.repeated-fields': NO_TRUST,
   'framing.head-length': "app.fetch() leaves HEAD's Content-Length to the gateway",
   'reporting.broken-stream': 'app.fetch() has no gateway to report a stream failing mid-way',
+  'fields.repeated-authorization': NO_SOCKET,
+  'fields.repeated-content-type': NO_SOCKET,
+  'fields.repeated-host': NO_SOCKET,
 }
 
 // Every scenario against the fixture app, in process (the gateways run them over HTTP).
@@ -81,6 +85,16 @@ describe('gatewaySuite', () => {
         unsupported: { 'routing.hed': 'typo' },
       })
     ).toThrow(/unknown scenario ids routing\.hed/)
+  })
+
+  it('refuses runtimeRefuses ids that are not scenarios, or not fields.* scenarios', () => {
+    const setup = async () => ({ baseUrl: BASE, close: async () => {} })
+    expect(() =>
+      gatewaySuite('typo', setup, { runtimeRefuses: { 'fields.repeated-hots': 'typo' } })
+    ).toThrow(/runtimeRefuses lists unknown scenario ids fields\.repeated-hots/)
+    expect(() =>
+      gatewaySuite('misplaced', setup, { runtimeRefuses: { 'routing.head': 'no' } })
+    ).toThrow(/fields\.\* scenarios only, not routing\.head/)
   })
 
   it('exposes unique, dotted scenario ids', () => {

@@ -28,6 +28,13 @@ export interface GatewaySuiteOptions {
    * asserting that the scenario fails (so a stale mark is caught), titled `unsupported: <reason>`.
    */
   unsupported?: Record<string, string>
+  /**
+   * Scenarios the runtime itself refuses before the gateway sees the request, by id, with what
+   * it does (`{ 'fields.repeated-host': 'Deno answers two Host lines with its own 400' }`). They
+   * run, titled `refused by the runtime: <what>`, and check that refusal instead of the gateway's
+   * answer; only the `fields.*` scenarios accept such a mark.
+   */
+  runtimeRefuses?: Record<string, string>
   /** Per-scenario timeout in ms. Default 20 000. */
   timeout?: number
   /** The scenarios to run. Default: all of `@cycle/testing/scenarios`. */
@@ -63,11 +70,25 @@ export function gatewaySuite(
   const list = options.scenarios ?? allScenarios
   const unsupported = options.unsupported ?? {}
   const timeout = options.timeout ?? 20_000
-  const unknown = Object.keys(unsupported).filter((id) => !list.some((s) => s.id === id))
-  if (unknown.length > 0) {
+  const runtimeRefuses = options.runtimeRefuses ?? {}
+  const marks: [string, string[]][] = [
+    ['unsupported', Object.keys(unsupported)],
+    ['runtimeRefuses', Object.keys(runtimeRefuses)],
+  ]
+  for (const [option, ids] of marks) {
+    const unknown = ids.filter((id) => !list.some((s) => s.id === id))
+    if (unknown.length > 0) {
+      throw new Error(
+        `gatewaySuite("${name}"): ${option} lists unknown scenario ids ${unknown.join(', ')}. ` +
+          `Known ids: ${list.map((s) => s.id).join(', ')}.`
+      )
+    }
+  }
+  const misplaced = Object.keys(runtimeRefuses).filter((id) => !id.startsWith('fields.'))
+  if (misplaced.length > 0) {
     throw new Error(
-      `gatewaySuite("${name}"): unsupported lists unknown scenario ids ${unknown.join(', ')}. ` +
-        `Known ids: ${list.map((s) => s.id).join(', ')}.`
+      `gatewaySuite("${name}"): runtimeRefuses applies to the fields.* scenarios only, not ` +
+        `${misplaced.join(', ')}.`
     )
   }
   describe(name, () => {
@@ -76,7 +97,7 @@ export function gatewaySuite(
       if (server === undefined) throw new Error(`gatewaySuite("${name}"): setup() did not finish.`)
       return server
     }
-    const target = (): ScenarioTarget => ({ trustUrl: running().trustUrl })
+    const target = (): ScenarioTarget => ({ trustUrl: running().trustUrl, runtimeRefuses })
     beforeAll(async () => {
       server = await setup()
     }, 60_000)
@@ -86,8 +107,10 @@ export function gatewaySuite(
     for (const scenario of list) {
       const reason = unsupported[scenario.id]
       if (reason === undefined) {
+        const refusal = runtimeRefuses[scenario.id]
+        const note = refusal === undefined ? '' : ` (refused by the runtime: ${refusal})`
         it(
-          `${scenario.id}: ${scenario.title}`,
+          `${scenario.id}: ${scenario.title}${note}`,
           () => scenario.run(running().baseUrl, target()),
           timeout
         )

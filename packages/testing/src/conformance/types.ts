@@ -11,6 +11,12 @@ export interface ScenarioTarget {
    * Default: the base URL, for a server that dispatches `/trust/<form>/` itself.
    */
   trustUrl?: string
+  /**
+   * Scenarios the runtime answers itself before the gateway sees the request, by id, with what
+   * it does (Deno answers two `Host` lines with its own 400). Only the `fields.*` scenarios read
+   * it: they then check the runtime's refusal instead of the gateway's problem document.
+   */
+  runtimeRefuses?: Readonly<Record<string, string>>
 }
 
 /** One conformance scenario: a self-contained check against a running fixture app. */
@@ -21,7 +27,8 @@ export interface Scenario {
   readonly title: string
   /**
    * Runs the scenario against the fixture app served at `baseUrl` (`http://127.0.0.1:8787`,
-   * no trailing slash needed). Uses only global `fetch`; throws to fail.
+   * no trailing slash needed). Uses global `fetch`, and the `fields.*` scenarios a raw TCP socket
+   * (`node:net`, in Node, Bun and Deno); throws to fail.
    */
   run(baseUrl: string, target?: ScenarioTarget): Promise<void>
 }
