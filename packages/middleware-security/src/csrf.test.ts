@@ -249,6 +249,19 @@ describe('csrf(): known bypasses, each refused with a 403 problem', () => {
     }
   })
 
+  it('a cross-site POST without Content-Type, or with one spelled in capitals (the content type plays no part)', async () => {
+    const cross = { ...COOKIE, origin: 'https://evil.net' }
+    const bare = await send(app, 'POST', cross, {
+      body: new TextEncoder().encode('{"title":"pwned"}'),
+    })
+    expect(bare.res.status).toBe(403) // bytes: no Content-Type at all
+    for (const type of ['Text/Plain', 'APPLICATION/X-WWW-FORM-URLENCODED', 'application/json']) {
+      expect(
+        (await send(app, 'POST', { ...cross, 'content-type': type }, { body: '{}' })).status
+      ).toBe(403)
+    }
+  })
+
   it('a method override: judged on the real method, and an override to an unsafe method makes a GET unsafe', async () => {
     const cross = { ...COOKIE, origin: 'https://evil.net', 'sec-fetch-site': 'cross-site' }
     // POST overridden to DELETE, or to GET: still a cross-site POST

@@ -59,6 +59,10 @@ describe('securityHeaders() defaults', () => {
     const res = await get(appWith(), 'http://localhost/')
     expect(res.status).toBe(200)
     for (const [name, value] of Object.entries(DEFAULTS)) expect(res.headers.get(name)).toBe(value)
+    const added = [...res.headers.keys()].filter(
+      (n) => n !== 'content-type' && n !== 'content-length'
+    )
+    expect(added.sort()).toEqual(Object.keys(DEFAULTS).sort())
     expect(res.headers.get('strict-transport-security')).toBeNull()
     expect(res.headers.get('cross-origin-embedder-policy')).toBeNull()
     expect(res.headers.get('permissions-policy')).toBeNull()
