@@ -4,6 +4,7 @@
  * are written with `node:http` so that no client adds or drops a header on its own.
  */
 import http from 'node:http'
+import net from 'node:net'
 import { createApp, defineUrls, html, path, text, type StateOf } from '@cycle/core'
 import { serve } from '@cycle/gateway-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,18 +42,25 @@ const direct = createApp({
   allowedHosts: ['example.com'],
 })
 
+// Every host allowed (core's default): an HTTP/1.0 request may come without any Host.
+const open = createApp({ middleware: [securityHeaders({ httpsRedirect: true })], urls })
+
 let proxiedPort = 0
 let directPort = 0
+let openPort = 0
 const closers: (() => Promise<void>)[] = []
 
 beforeAll(async () => {
   const a = await serve(proxied, { port: 0, hostname: '127.0.0.1', trustProxy: ['127.0.0.1'] })
   const b = await serve(direct, { port: 0, hostname: '127.0.0.1' })
+  const c = await serve(open, { port: 0, hostname: '127.0.0.1' })
   proxiedPort = Number(new URL(a.url).port)
   directPort = Number(new URL(b.url).port)
+  openPort = Number(new URL(c.url).port)
   closers.push(
     () => a.close({ timeout: 1000 }),
-    () => b.close({ timeout: 1000 })
+    () => b.close({ timeout: 1000 }),
+    () => c.close({ timeout: 1000 })
   )
 })
 
@@ -135,6 +143,22 @@ describe('securityHeaders() over a socket', () => {
     })
     expect(evil.status).toBe(400)
     expect(evil.headers.location).toBeUndefined()
+  })
+
+  it('answers 400, with the headers, an HTTP/1.0 request without Host it cannot redirect', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(openPort, '127.0.0.1', () => socket.end('GET / HTTP/1.0\r\n\r\n'))
+      let data = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (c: string) => (data += c))
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+      socket.setTimeout(5000, () => socket.destroy(new Error('timeout')))
+    })
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /)
+    expect(raw.toLowerCase()).toContain('x-content-type-options: nosniff')
+    expect(raw).toContain('The request has no Host to redirect to over HTTPS.')
+    expect(raw.toLowerCase()).not.toContain('location:')
   })
 
   it('puts the headers on error answers', async () => {

@@ -103,6 +103,17 @@ describe('securityHeaders() defaults', () => {
     expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains')
   })
 
+  it('keeps headers of a WHATWG Response the view returned', async () => {
+    const app = createApp({
+      middleware: [securityHeaders()],
+      urls: [path('', () => new Response('x', { headers: { 'x-frame-options': 'SAMEORIGIN' } }))],
+    })
+    const res = await app.fetch(new Request('https://localhost/'))
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains')
+  })
+
   it('has no request hook when there is no request work', () => {
     const m = securityHeaders() as { request?: unknown; response?: unknown }
     expect(m.request).toBeUndefined()

@@ -6,10 +6,10 @@
  * the HTTPS redirect when asked for.
  */
 import {
-  BadRequest,
   CycleResponse,
   defineMiddleware,
   ImproperlyConfigured,
+  problem,
   type CycleRequest,
   type HeaderMap,
   type HookMiddleware,
@@ -300,6 +300,7 @@ function stripPort(host: string): string {
 }
 
 const UNSAFE_TARGET = /[^\x21-\x7e]/
+const NO_HOST = 'The request has no Host to redirect to over HTTPS.'
 
 function redirectResponse(request: CycleRequest, r: Redirect): CycleResponse | undefined {
   if (r.exempt.length > 0) {
@@ -311,7 +312,9 @@ function redirectResponse(request: CycleRequest, r: Redirect): CycleResponse | u
     // Core checked this host against `allowedHosts` (and refused a malformed one) before any
     // middleware ran: redirecting there cannot send the client to a host the app does not serve.
     const h = request.host
-    if (h === '') throw new BadRequest('The request has no Host to redirect to over HTTPS.')
+    // HTTP/1.0 without Host, with `allowedHosts: ['*']`: nowhere to send it. Answered rather than
+    // thrown, so this middleware's response hook still puts the headers on the 400.
+    if (h === '') return problem({ title: 'Bad Request', status: 400, detail: NO_HOST })
     host = stripPort(h)
   }
   let target = request.target
