@@ -26,6 +26,12 @@ describe('cors() options', () => {
     expect(e.message).toContain('List the origins')
   })
 
+  it("refuses 'null' with credentials: true (any site can make a sandboxed iframe)", () => {
+    const e = refusal({ origin: ['https://a.example', 'null'], credentials: true })
+    expect(e.message).toContain("origin[1]: 'null' cannot be combined with credentials: true")
+    expect(() => cors({ origin: ['https://a.example', 'null'] })).not.toThrow()
+  })
+
   it('requires an origin policy (no default that silently allows or refuses)', () => {
     expect(refusal({}).message).toContain('origin is required')
     expect(refusal(undefined).message).toContain('options are required')

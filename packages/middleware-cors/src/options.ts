@@ -182,6 +182,11 @@ function resolveOrigin(origin: unknown, credentials: boolean): OriginMatcher {
     }
     const c = canonicalOrigin(item)
     if ('error' in c) bad(`${where}: ${JSON.stringify(item)} is not an origin: ${c.error}.`)
+    if (c.origin === 'null' && credentials) {
+      bad(
+        `${where}: 'null' cannot be combined with credentials: true: null is the origin of every sandboxed iframe and data: document, which any site can create, so it would let any site read your users' data.`
+      )
+    }
     if (exact.has(c.origin)) bad(`${where}: ${JSON.stringify(item)} is listed twice.`)
     exact.set(c.origin, c.origin)
   })
