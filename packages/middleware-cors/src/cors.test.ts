@@ -247,7 +247,12 @@ describe('actual requests', () => {
 
   it("origin '*': the same headers on every answer, Origin or not, and no Vary", async () => {
     const { app } = appWith({ origin: '*', exposedHeaders: ['X-A'] })
-    for (const headers of [{}, { origin: 'https://any.example' }, { origin: 'null' }]) {
+    const cases: Record<string, string>[] = [
+      {},
+      { origin: 'https://any.example' },
+      { origin: 'null' },
+    ]
+    for (const headers of cases) {
       const res = await app.fetch(req('/notes/', headers))
       expect(corsHeaders(res)).toEqual({
         'access-control-allow-origin': '*',

@@ -114,7 +114,11 @@ describe('through @cycle/gateway-node, with auth and format', () => {
   })
 
   it('a 401 from auth carries the CORS headers, so the page can read the problem and challenge', async () => {
-    for (const headers of [{ origin: APP }, { origin: APP, authorization: 'Bearer bad' }]) {
+    const cases: Record<string, string>[] = [
+      { origin: APP },
+      { origin: APP, authorization: 'Bearer bad' },
+    ]
+    for (const headers of cases) {
       const res = await call('/me/', { headers })
       expect(res.status).toBe(401)
       expect(res.headers.get('content-type')).toBe('application/problem+json')
