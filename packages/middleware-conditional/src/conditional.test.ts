@@ -137,6 +137,26 @@ describe('entity tags', () => {
     expect((await call('/note/')).headers.get('etag')).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]{16}"$/)
   })
 
+  it('a weak generated tag revalidates (If-None-Match compares weakly)', async () => {
+    const { call } = build({ etag: 'weak' })
+    const tag = (await call('/note/')).headers.get('etag') as string
+    expect((await call('/note/', { headers: { 'if-none-match': tag } })).status).toBe(304)
+    expect((await call('/note/', { headers: { 'if-none-match': tag.slice(2) } })).status).toBe(304)
+  })
+
+  it('does not hash a body a later response hook made pending again (assigned data)', async () => {
+    const reshape = defineMiddleware({
+      name: 'reshape',
+      response(_req, res) {
+        res.data = { reshaped: true }
+      },
+    })
+    const { call } = build(undefined, [reshape])
+    const res = await call('/note/')
+    expect(await res.json()).toEqual({ reshaped: true })
+    expect(res.headers.get('etag')).toBeNull()
+  })
+
   it('etag: false never hashes, but still uses the view’s validators', async () => {
     const { call } = build({ etag: false })
     expect((await call('/note/')).headers.get('etag')).toBeNull()

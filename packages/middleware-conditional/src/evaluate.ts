@@ -14,7 +14,9 @@ export type FailedField = 'if-match' | 'if-unmodified-since' | 'if-none-match'
 
 /** The evaluation's answer, with the field that decided a failure. */
 export interface Evaluation {
+  /** Go on, 304, or 412. */
   outcome: Outcome
+  /** With `'failed'`: the field whose condition was false. */
   field?: FailedField
 }
 

@@ -67,7 +67,7 @@ export function toEntityTag(value: string | number, weak = false): string {
  * revision id). The conditional middleware then uses it as is and never hashes the body, and
  * a stream with a validator can be answered with a 304 too.
  *
- * @param value a bare opaque value (`3`, `"v3"`) or a full entity-tag (`W/"v3"`)
+ * @param value a bare opaque value (`3`, `v3`) or a full entity-tag (`"v3"`, `W/"v3"`)
  * @returns the response
  * @throws {TypeError} when `value` cannot be an entity tag
  * @example
