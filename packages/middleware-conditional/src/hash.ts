@@ -4,7 +4,8 @@
  * murmur3 finalizer, plus the body's length. Synchronous on purpose: WebCrypto's
  * `crypto.subtle.digest()` returns a promise (a response hook that awaits it leaves the
  * pipeline's synchronous path on every GET), needs the string encoded to bytes first, and on
- * Node runs on the thread pool.
+ * Node runs on the thread pool: measured on Node 20, about 27 µs for a 755-character body where
+ * this hash takes about 1.3 µs (see the README's "Cost").
  *
  * It is not a cryptographic hash: an entity tag only has to change when the representation
  * changes, and a client can only collide tags of bodies it can shape itself. Where that
