@@ -249,6 +249,30 @@ describe('GET with the loaded validators', () => {
     ).toBe(200)
   })
 
+  it("headers: repeated on the early 304 and set on the view's 200 when it lacks them", async () => {
+    const headers = { 'cache-control': 'private, no-cache', vary: 'Accept' }
+    const app = createApp({
+      urls: [
+        path('v/', () => json({ v: 1 }), {
+          middleware: [precondition(() => ({ etag: 'v1' }), { headers })],
+        }),
+      ],
+    })
+    const ok = await app.fetch(new Request('http://localhost/v/'))
+    expect(ok.headers.get('cache-control')).toBe('private, no-cache')
+    expect(ok.headers.get('vary')).toBe('Accept')
+    const early = await app.fetch(
+      new Request('http://localhost/v/', { headers: { 'if-none-match': '"v1"' } })
+    )
+    expect(early.status).toBe(304)
+    expect(early.headers.get('cache-control')).toBe('private, no-cache')
+    expect(early.headers.get('vary')).toBe('Accept')
+    expect(early.headers.get('etag')).toBe('"v1"')
+    expect(() => precondition(() => null, { headers: { x: 'a\r\nb' } })).toThrow(
+      ImproperlyConfigured
+    )
+  })
+
   it('refuses bad arguments at startup', () => {
     expect(() => precondition('x' as never)).toThrow(ImproperlyConfigured)
     expect(() => precondition(() => null, { require: true } as never)).toThrow(ImproperlyConfigured)

@@ -10,6 +10,7 @@ import {
   CycleResponse,
   ImproperlyConfigured,
   type CycleRequest,
+  type HeaderMap,
   type HookMiddleware,
   type MaybePromise,
 } from '@cycle/core'
@@ -35,6 +36,14 @@ export interface PreconditionOptions {
    * no client can overwrite a change it has not seen. Default `false`.
    */
   required?: boolean
+  /**
+   * Fields the route's 200 answers carry that a 304 must repeat (RFC 9110 §15.4.5:
+   * `Cache-Control`, `Expires`, `Content-Location`, `Vary`). A 304 answered before the view has
+   * only what is set here (and what other middlewares' response hooks add), since the view did not
+   * run; they are also set on the view's GET/HEAD 2xx answers that lack them, so both agree.
+   * Checked at startup (no CR/LF).
+   */
+  headers?: Record<string, string>
 }
 
 const kLoaded: unique symbol = Symbol('cycle.conditional.loaded') as never
@@ -51,7 +60,8 @@ function bad(message: string): never {
 
 function decide(
   request: CycleRequest<object, unknown>,
-  v: Validators | null | undefined
+  v: Validators | null | undefined,
+  fixed: HeaderMap | undefined
 ): CycleResponse | undefined {
   const getOrHead = isGetOrHead(request.method)
   if (v === null || v === undefined) {
@@ -69,7 +79,10 @@ function decide(
   const ev = evaluate(request, tag, lm === undefined ? NaN : Date.parse(lm), true)
   if (ev.outcome === 'proceed') return undefined
   if (ev.outcome === 'failed') return preconditionFailed(ev.field ?? 'if-match', tag, lm)
-  const res = new CycleResponse(null, { status: 304 })
+  const res = new CycleResponse(
+    null,
+    fixed === undefined ? { status: 304 } : { status: 304, headers: fixed }
+  )
   if (tag !== undefined) res.headers.set('etag', tag)
   else if (lm !== undefined) res.headers.set('last-modified', lm)
   return res
@@ -108,8 +121,20 @@ export function precondition(
 ): HookMiddleware {
   if (typeof load !== 'function') bad('the loader must be a function.')
   if (typeof options !== 'object' || options === null) bad('options must be an object.')
-  for (const key of Object.keys(options)) if (key !== 'required') bad(`unknown option "${key}".`)
+  for (const key of Object.keys(options)) {
+    if (key !== 'required' && key !== 'headers') bad(`unknown option "${key}".`)
+  }
   const required = options.required === true
+  let fixed: HeaderMap | undefined
+  if (options.headers !== undefined) {
+    if (typeof options.headers !== 'object' || options.headers === null)
+      bad('"headers" must be an object.')
+    try {
+      fixed = new CycleResponse(null, { headers: options.headers }).headers
+    } catch (error) {
+      bad(`"headers": ${(error as Error).message}`)
+    }
+  }
 
   return {
     name: 'precondition',
@@ -130,9 +155,11 @@ export function precondition(
         typeof loaded === 'object' &&
         typeof (loaded as Promise<unknown>).then === 'function'
       ) {
-        return (loaded as Promise<Validators | null | undefined>).then((v) => decide(request, v))
+        return (loaded as Promise<Validators | null | undefined>).then((v) =>
+          decide(request, v, fixed)
+        )
       }
-      return decide(request, loaded as Validators | null | undefined)
+      return decide(request, loaded as Validators | null | undefined, fixed)
     },
     response(request, res) {
       const v = (request.state as LoadedState)[kLoaded]
@@ -145,6 +172,8 @@ export function precondition(
       if (v.lastModified !== undefined && !h.has('last-modified')) {
         h.set('last-modified', toHttpDate(v.lastModified))
       }
+      if (fixed !== undefined)
+        for (const [name, value] of fixed) if (!h.has(name)) h.set(name, value)
     },
   }
 }
