@@ -23,6 +23,7 @@ export type CycleErrorCode =
   | 'ERR_BAD_HEADER'
   | 'ERR_BAD_OPTION'
   | 'ERR_BODY_USED'
+  | 'ERR_ABORT_UNSUPPORTED'
 
 /**
  * A framework error with a stable code (Django's `ImproperlyConfigured`, Fastify's `FST_ERR_*`).

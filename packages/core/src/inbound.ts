@@ -272,7 +272,9 @@ export class Trip extends Outbound {
     const failed = (e: unknown): Result =>
       called ? this.responsePhase(this.late(e, i - 1)) : this.exceptionPhase(e, i - 1)
     const done = (v: unknown): Result => {
-      if (called && !settled) {
+      // An onion that aborted the request (a deadline) may answer before the inner trip settles:
+      // that trip runs on until it does, and its answer is dropped.
+      if (called && !settled && !this.req.signal.aborted) {
         return failed(
           new ImproperlyConfigured(
             'ERR_NEXT_NOT_AWAITED',

@@ -265,6 +265,43 @@ describe('onion middleware', () => {
     expect(JSON.stringify(res.data)).toContain('Did you forget to await next()?')
   })
 
+  it('an onion that aborted the request may answer before downstream finished', async () => {
+    const seen: { aborted?: boolean; reason?: unknown; late?: number } = {}
+    let viewDone: () => void = () => {}
+    const finished = new Promise<void>((r) => (viewDone = r))
+    const app = createApp({
+      middleware: [
+        function deadline(req, next) {
+          const inner = next()
+          void inner.then((late) => {
+            seen.late = late.status
+            viewDone()
+          })
+          return new Promise<CycleResponse>((resolve) =>
+            setTimeout(() => {
+              req.abort(new DOMException('Too slow.', 'TimeoutError'))
+              resolve(text('deadline', 504))
+            }, 5)
+          )
+        },
+      ],
+      urls: [
+        path('x/', async (req) => {
+          const signal = req.signal // read before the abort
+          await new Promise((r) => setTimeout(r, 30))
+          seen.aborted = signal.aborted
+          seen.reason = (signal.reason as DOMException).name
+          return text('late')
+        }),
+      ],
+    })
+    const res = await app.handle(new WebRequest(new Request('http://localhost/x/')))
+    expect(res.status).toBe(504)
+    expect(res.body).toBe('deadline')
+    await finished
+    expect(seen).toEqual({ aborted: true, reason: 'TimeoutError', late: 200 })
+  })
+
   it('an onion that returns nothing is a 500 with a clear message', async () => {
     const app = createApp({
       debug: true,

@@ -245,3 +245,46 @@ describe('body readers', () => {
     expect(await r.text()).toBe('')
   })
 })
+
+describe('request.abort()', () => {
+  it('aborts a signal read before it, with the reason given', () => {
+    const req = new WebRequest(new Request('http://localhost/'))
+    const signal = req.signal
+    expect(signal.aborted).toBe(false)
+    const reason = new DOMException('Too slow.', 'TimeoutError')
+    req.abort(reason)
+    expect(signal.aborted).toBe(true)
+    expect(signal.reason).toBe(reason)
+    expect(req.signal).toBe(signal)
+  })
+
+  it('aborts a signal read after it; the default reason is an AbortError', () => {
+    const req = new WebRequest(new Request('http://localhost/'))
+    req.abort()
+    expect(req.signal.aborted).toBe(true)
+    expect((req.signal.reason as DOMException).name).toBe('AbortError')
+  })
+
+  it('keeps the client and shutdown signals: either still aborts request.signal', () => {
+    const client = new AbortController()
+    const shutdown = new AbortController()
+    const a = new WebRequest(new Request('http://localhost/', { signal: client.signal }), {
+      signal: shutdown.signal,
+    })
+    const b = new WebRequest(new Request('http://localhost/', { signal: client.signal }))
+    const sa = a.signal
+    shutdown.abort('closing')
+    expect(sa.reason).toBe('closing')
+    const sb = b.signal
+    client.abort('gone')
+    expect(sb.reason).toBe('gone')
+    // A second abort changes nothing.
+    a.abort('later')
+    expect(a.signal.reason).toBe('closing')
+  })
+
+  it('throws ERR_ABORT_UNSUPPORTED on a request class that does not implement it', () => {
+    const req = new CountingRequest('/')
+    expect(() => req.abort()).toThrow(expect.objectContaining({ code: 'ERR_ABORT_UNSUPPORTED' }))
+  })
+})

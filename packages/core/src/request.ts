@@ -155,7 +155,10 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   abstract header(name: string): string | null
   /** All request headers as WHATWG `Headers` (built on first read). */
   abstract get headers(): Headers
-  /** Aborts when the client goes away before the response is done, or the server shuts down. */
+  /**
+   * Aborts when the client goes away before the response is done, when the server shuts down,
+   * or when the app aborts the request itself ({@link CycleRequest.abort}).
+   */
   abstract get signal(): AbortSignal
   /** `'https'` when the connection is TLS (or a trusted proxy says so). */
   abstract get protocol(): 'http' | 'https'
@@ -163,6 +166,32 @@ export abstract class CycleRequest<S extends object = RequestState, P = Params> 
   abstract get remoteAddress(): string | undefined
   /** Hands over the raw body once. `null` when the request has none. */
   protected abstract openBody(): RawBody | null
+
+  /**
+   * Aborts {@link CycleRequest.signal} with `reason` (default: an `AbortError` `DOMException`):
+   * the app stops its own work on this request, for instance at a deadline
+   * (`@cycle/middleware-timeout`). Whatever the view handed the signal to (a `fetch`, a database
+   * query, a stream) stops too. An onion middleware that aborted the request may answer before
+   * `next()` settles (docs/lifecycle.md, "Onion middleware"). A second call, or a call after the
+   * client went away, changes nothing.
+   *
+   * Gateways implement it with the controller behind their signal (both shipped gateways and
+   * `WebRequest` do); this base version throws.
+   *
+   * @param reason what `request.signal.reason` becomes
+   * @throws {ImproperlyConfigured} `ERR_ABORT_UNSUPPORTED` when the request class does not implement it
+   * @example
+   * ```ts
+   * const timer = setTimeout(() => request.abort(new DOMException('Too slow.', 'TimeoutError')), 5000)
+   * ```
+   */
+  abort(reason?: unknown): void {
+    void reason
+    throw new ImproperlyConfigured(
+      'ERR_ABORT_UNSUPPORTED',
+      `${this.constructor.name} cannot abort its signal: its gateway does not implement request.abort().`
+    )
+  }
 
   /** Lets the platform keep running `promise` after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void {

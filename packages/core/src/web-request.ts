@@ -28,6 +28,8 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
   #protocol: 'http' | 'https'
   #host: string
   #signal: AbortSignal | undefined
+  /** Behind `abort()`: joined to the request's own signal on the first read of `signal`. */
+  #abort: AbortController | undefined
 
   constructor(request: Request, init?: WebRequestInit) {
     const url = request.url
@@ -93,7 +95,15 @@ export class WebRequest<S extends object = RequestState> extends CycleRequest<S>
   get signal(): AbortSignal {
     if (this.#signal) return this.#signal
     const extra = this.#init?.signal
-    return (this.#signal = extra ? AbortSignal.any([this.raw.signal, extra]) : this.raw.signal)
+    // Joined on the first read, so that abort() reaches a signal a view read before it.
+    const own = (this.#abort ??= new AbortController()).signal
+    return (this.#signal = AbortSignal.any(
+      extra ? [this.raw.signal, extra, own] : [this.raw.signal, own]
+    ))
+  }
+
+  override abort(reason?: unknown): void {
+    ;(this.#abort ??= new AbortController()).abort(reason)
   }
 
   override waitUntil(promise: Promise<unknown>): void {

@@ -171,6 +171,25 @@ describe('toFetchHandler: abort', () => {
     expect(await (await pending).text()).toBe('aborted')
   })
 
+  it('request.abort() aborts request.signal, with the shutdown signal joined in too', async () => {
+    const shutdown = new AbortController()
+    const reasons: string[] = []
+    const app = createApp({
+      urls: [
+        path('a', (req) => {
+          const signal = req.signal
+          req.abort(new DOMException('deadline', 'TimeoutError'))
+          reasons.push((signal.reason as DOMException).name)
+          return text('answered')
+        }),
+      ],
+    })
+    const h = toFetchHandler(app, { signal: shutdown.signal })
+    const res = await h(new Request('http://localhost/a'))
+    expect(await res.text()).toBe('answered')
+    expect(reasons).toEqual(['TimeoutError'])
+  })
+
   it('cancels a streaming body when the consumer cancels it', async () => {
     const res = await handler(new Request('http://localhost/stream/abortable?id=fetch-cancel'))
     const reader = (res.body as ReadableStream<Uint8Array>).getReader()

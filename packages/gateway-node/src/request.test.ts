@@ -149,6 +149,28 @@ describe('signal, protocol and address', () => {
     expect(((await aborted.promise) as DOMException).name).toBe('AbortError')
   })
 
+  it('request.abort() aborts the signal, read before or after, and the answer still goes out', async () => {
+    const reasons: unknown[] = []
+    const server = await start(
+      routesApp({
+        '/before': (r) => {
+          const signal = r.signal
+          r.abort(new DOMException('deadline', 'TimeoutError'))
+          reasons.push((signal.reason as DOMException).name)
+          return text('answered')
+        },
+        '/after': (r) => {
+          r.abort()
+          reasons.push((r.signal.reason as DOMException).name)
+          return text('answered')
+        },
+      })
+    )
+    expect(await httpGet(server.port, '/before')).toEqual({ status: 200, body: 'answered' })
+    expect(await httpGet(server.port, '/after')).toEqual({ status: 200, body: 'answered' })
+    expect(reasons).toEqual(['TimeoutError', 'AbortError'])
+  })
+
   it('a signal first read after the client left is already aborted', async () => {
     const entered = deferred()
     const gone = deferred()

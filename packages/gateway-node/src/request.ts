@@ -95,6 +95,10 @@ export class NodeRequest<S extends object = RequestState> extends CycleRequest<S
     return (this.#controller ??= this.#watch()).signal
   }
 
+  override abort(reason?: unknown): void {
+    ;(this.#controller ??= this.#watch()).abort(reason)
+  }
+
   override get host(): string {
     if (this.#ctx.trust !== null) {
       const host = this.#forwardedInfo().host
