@@ -68,4 +68,41 @@ describe('bearerBackend', () => {
     expect(() => bearerBackend({} as never)).toThrow(/verify must be a function/)
     expect(() => bearerBackend(null as never)).toThrow(/options are required/)
   })
+
+  it('reads the token the same way on the exact-form fast path and the general path', async () => {
+    const seen: string[] = []
+    const a = app({ verify: (t) => (seen.push(t), tokens.get(t) ?? null) })
+    // Exact form (one space, no padding), other spellings of the same credentials, and padding.
+    for (const value of [
+      'Bearer tok_live_123',
+      'bearer tok_live_123',
+      'BEARER  tok_live_123',
+      '  Bearer\ttok_live_123  ',
+    ]) {
+      expect((await call(a, '/guarded/', { authorization: value })).status).toBe(200)
+    }
+    expect(seen).toEqual(Array(4).fill('tok_live_123'))
+    // b64token characters and trailing `=` pass; anything else is refused on either path.
+    expect((await call(a, '/guarded/', { authorization: 'Bearer a-b.c_d~e+f/g==' })).status).toBe(401)
+    expect(seen.at(-1)).toBe('a-b.c_d~e+f/g==')
+    for (const value of ['Bearer a=b', 'Bearer a b', 'Bearer "ab"', 'bearer a,b']) {
+      expect((await call(a, '/guarded/', { authorization: value })).status).toBe(400)
+    }
+    expect(seen).toHaveLength(5)
+  })
+
+  it('escapes a scheme with regular-expression characters and keeps the length limit', async () => {
+    const seen: string[] = []
+    const a = app({ scheme: 'Tok.en+1', maxTokenLength: 12, verify: (t) => (seen.push(t), null) })
+    expect((await call(a, '/guarded/', { authorization: 'Tok.en+1 abc' })).status).toBe(401)
+    // `.` and `+` are literal: these are other schemes, so no credentials were found.
+    expect((await call(a, '/guarded/', { authorization: 'TokXen+1 abc' })).status).toBe(401)
+    expect((await call(a, '/guarded/', { authorization: 'Tok.ennn1 abc' })).status).toBe(401)
+    expect(seen).toEqual(['abc'])
+    const long = await call(a, '/guarded/', { authorization: `Tok.en+1 ${'a'.repeat(13)}` })
+    expect(long.status).toBe(401)
+    expect(long.headers.get('www-authenticate')).toContain('longer than 12')
+    expect((await call(a, '/guarded/', { authorization: `Tok.en+1 ${'a'.repeat(12)}` })).status).toBe(401)
+    expect(seen).toEqual(['abc', 'a'.repeat(12)])
+  })
 })

@@ -4,7 +4,7 @@
  * lookup, an introspection call).
  */
 import type { CycleRequest, MaybePromise } from '@cycle/core'
-import { invalidToken, readToken, type TokenSource } from '../_internal/authorization'
+import { invalidToken, readToken, tokenSource } from '../_internal/authorization'
 import { challenge } from '../_internal/challenge'
 import {
   badOption,
@@ -55,12 +55,12 @@ export function bearerBackend<U extends object>(options: BearerBackendOptions<U>
   const base = challenge(scheme ?? 'Bearer', {
     realm: options.realm === undefined ? undefined : checkParam(name, 'realm', options.realm),
   })
-  const source: TokenSource = {
-    header: checkHeaderName(name, options.header ?? 'authorization'),
+  const source = tokenSource(
+    checkHeaderName(name, options.header ?? 'authorization'),
     scheme,
-    maxLength: options.maxTokenLength ?? 8192,
-    challenge: base,
-  }
+    options.maxTokenLength ?? 8192,
+    base
+  )
   const verify = options.verify
   const done = (user: U | null | undefined): AuthSuccess<U> => {
     if (user === null || user === undefined) throw invalidToken(base, 'The access token is invalid.')

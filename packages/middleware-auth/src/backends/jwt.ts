@@ -5,7 +5,7 @@
  */
 import type { CycleRequest } from '@cycle/core'
 import type { JWTPayload } from 'jose'
-import { invalidToken, readToken, type TokenSource } from '../_internal/authorization'
+import { invalidToken, readToken, tokenSource } from '../_internal/authorization'
 import { challenge } from '../_internal/challenge'
 import {
   badOption,
@@ -83,12 +83,12 @@ export function jwtBackend<U extends object = JWTPayload>(
     realm: options.realm === undefined ? undefined : checkParam(name, 'realm', options.realm),
   })
   const verify = buildJwtVerifier({ ...options, challenge: base }, name)
-  const source: TokenSource = {
-    header: checkHeaderName(name, options.header ?? 'authorization'),
+  const source = tokenSource(
+    checkHeaderName(name, options.header ?? 'authorization'),
     scheme,
-    maxLength: options.maxTokenLength ?? 8192,
-    challenge: base,
-  }
+    options.maxTokenLength ?? 8192,
+    base
+  )
   const toUser = options.toUser ?? ((payload: JWTPayload) => payload as unknown as U)
   const scopes = options.scopes ?? scopesOf
   const skipNonJwt = options.skipNonJwt === true
