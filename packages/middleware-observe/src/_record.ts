@@ -22,6 +22,8 @@ export class Observation {
   log = false
   /** Whether the access-log record was written. */
   logged = false
+  /** The status the record was written with (for a late error's record). */
+  status = 0
   constructor(start: number) {
     this.start = start
   }

@@ -60,7 +60,7 @@ export interface AccessLogRecord {
   error?: AccessLogError
   /**
    * `true` on a second record for an error reported after the response was logged (a stream
-   * that broke, a write that failed): same request, its `error` only.
+   * that broke, a write that failed): same request, same status, and its `error`.
    */
   late?: true
 }
@@ -203,6 +203,7 @@ export function writeLog(
   // Not to log: skipped, or an earlier middleware answered before this one's request hook ran.
   if (obs === undefined || !obs.log || obs.logged) return
   obs.logged = true
+  obs.status = response.status
   const now = performance.now()
   const target = request.target
   const q = target.indexOf('?')
@@ -250,7 +251,7 @@ export function noteException(part: AccessLogPart, request: CycleRequest, error:
     time: new Date().toISOString(),
     method: request.method,
     path: request.target.split('?', 1)[0] as string,
-    status: 0,
+    status: obs.status,
     durationMs: Math.round((performance.now() - obs.start) * 1000) / 1000,
     error: describeError(error, part.stack),
     late: true,

@@ -64,7 +64,7 @@ interface Reply {
   body: string
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
+function get(url: string, headers: Record<string, string | string[]> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: url, headers }, (res) => {
       let body = ''
@@ -164,6 +164,18 @@ describe('through @cycle/gateway-node', () => {
       expect(res.headers.tracestate).toBeUndefined()
     }
   )
+
+  it('two traceparent headers are invalid (§3.2): a new trace; two tracestate headers are one list', async () => {
+    const two = await get('/echo/', {
+      traceparent: [`00-${TRACE}-${PARENT}-01`, `00-${TRACE}-${PARENT}-01`],
+    })
+    expect((JSON.parse(two.body) as { trace: { traceId: string } }).trace.traceId).not.toBe(TRACE)
+    const states = await get('/echo/', {
+      traceparent: `00-${TRACE}-${PARENT}-01`,
+      tracestate: ['a=1', 'b=2'],
+    })
+    expect(states.headers.tracestate).toBe('a=1,b=2')
+  })
 
   it('sends Server-Timing from the phase trace', async () => {
     const res = await get('/text/')

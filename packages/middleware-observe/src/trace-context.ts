@@ -238,11 +238,12 @@ export function formatTraceparent(context: TraceContext): string {
   return `00-${context.traceId}-${context.spanId}-${context.flags}`
 }
 
-/** Headers to send on an outgoing call so that it continues this request's trace. */
-export interface TraceHeaders {
-  traceparent?: string
-  tracestate?: string
-}
+/**
+ * Headers to send on an outgoing call so that it continues this request's trace: `traceparent`,
+ * and `tracestate` when one came in. A plain record, so it is a `HeadersInit` for `fetch()` and
+ * can be spread into other headers.
+ */
+export type TraceHeaders = Record<string, string>
 
 /**
  * The headers that carry this request's trace to an outgoing call: `traceparent` naming this
@@ -260,9 +261,8 @@ export interface TraceHeaders {
 export function traceHeaders(request: CycleRequest<object, unknown>): TraceHeaders {
   const context = (request.state as Partial<TraceContextState>).traceContext
   if (context === undefined) return {}
-  const out: TraceHeaders = { traceparent: formatTraceparent(context) }
-  if (context.tracestate !== undefined) out.tracestate = context.tracestate
-  return out
+  if (context.tracestate === undefined) return { traceparent: formatTraceparent(context) }
+  return { traceparent: formatTraceparent(context), tracestate: context.tracestate }
 }
 
 /**
