@@ -61,6 +61,7 @@ describe('accessLog()', () => {
     expect(typeof r.durationMs).toBe('number')
     expect(r.durationMs).toBeGreaterThanOrEqual(0)
     expect(new Date(r.time).toISOString()).toBe(r.time)
+    expect(Math.abs(Date.parse(r.time) - Date.now())).toBeLessThan(5000)
     // The query string never reaches the log; absent facts are absent, not null.
     expect(JSON.stringify(r)).not.toContain('secret')
     expect('error' in r).toBe(false)

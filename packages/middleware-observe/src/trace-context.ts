@@ -122,36 +122,29 @@ export function parseTracestate(value: string | null | undefined): string | unde
   return kept.join(',')
 }
 
-// Random ids from a pool refilled 128 bytes at a time: one getRandomValues() call per 8 span ids
-// instead of one per request.
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-const pool = new Uint8Array(128)
-let poolAt = pool.length
-
-function randomHex(bytes: number): string {
-  if (poolAt + bytes > pool.length) {
-    globalThis.crypto.getRandomValues(pool)
-    poolAt = 0
-  }
-  let out = ''
-  const end = poolAt + bytes
-  for (let i = poolAt; i < end; i++) out += HEX[pool[i] as number] as string
-  poolAt = end
-  return out
-}
-
-/** A new span id: 16 random lowercase hex digits, never all zeros. */
+// Random ids come from crypto.randomUUID() (Web Crypto, every runtime): measured on Node 20,
+// slicing a UUID (about 290 ns) beats filling a byte pool with getRandomValues() and hex-encoding
+// it with a table (about 770 ns for 8 bytes: the string concatenation dominates). A v4 UUID has
+// 122 random bits: all but the version nibble (index 14) and the variant nibble (index 19).
+/** A new span id: 16 random lowercase hex digits (64 random bits), never all zeros. */
 export function newSpanId(): string {
-  let id = randomHex(8)
-  while (id === ZERO_SPAN) id = randomHex(8)
-  return id
+  for (;;) {
+    const u = globalThis.crypto.randomUUID()
+    // 12 + 4 hex digits, all random: 64 random bits.
+    const id = u.slice(24) + u.slice(0, 4)
+    if (id !== ZERO_SPAN) return id
+  }
 }
 
-/** A new trace id: 32 random lowercase hex digits, never all zeros. */
+/** A new trace id: 32 lowercase hex digits (122 random bits, from a v4 UUID), never all zeros. */
 export function newTraceId(): string {
-  let id = randomHex(16)
-  while (id === ZERO_TRACE) id = randomHex(16)
-  return id
+  for (;;) {
+    const u = globalThis.crypto.randomUUID()
+    // The UUID without its dashes: 122 random bits, and the rightmost 7 bytes all random (what
+    // Trace Context level 2's "random" flag asks of a trace id).
+    const id = u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24)
+    if (id !== ZERO_TRACE) return id
+  }
 }
 
 /** Resolved options, shared by {@link traceContext} and `observe()`. @internal */
