@@ -74,6 +74,12 @@ describe('accessLog()', () => {
     expect(res.body.byteLength).toBe(new TextEncoder().encode('héllo ✓').byteLength)
   })
 
+  it('bytes is 0 for HEAD: no body is sent', async () => {
+    const { records, client } = setup()
+    await client.request('HEAD', '/text/')
+    expect(records[0]).toMatchObject({ method: 'HEAD', status: 200, bytes: 0 })
+  })
+
   it('records the first reported error once, HttpError status included', async () => {
     const { records, client } = setup()
     await client.get('/boom/')

@@ -50,7 +50,10 @@ export interface AccessLogRecord {
   traceId?: string
   /** This request's span id, with `traceId`. */
   spanId?: string
-  /** Response body size in bytes, when known (Content-Length, a string or byte body). */
+  /**
+   * Response body size in bytes, when known (Content-Length, a string or byte body; 0 for HEAD,
+   * 204 and 304). A stream's size is not known when the record is written.
+   */
   bytes?: number
   /** The client address as the gateway saw it (after `trustProxy`). */
   remoteAddress?: string
@@ -238,7 +241,10 @@ export function writeLog(
     record.traceId = trace.traceId
     record.spanId = trace.spanId
   }
-  const bytes = bodyBytes(response)
+  // No body goes out for HEAD, 204 and 304, whatever Content-Length says (RFC 9110 §9.3.2).
+  const status = response.status
+  const bytes =
+    request.method === 'HEAD' || status === 204 || status === 304 ? 0 : bodyBytes(response)
   if (bytes !== undefined) record.bytes = bytes
   const remote = request.remoteAddress
   if (remote !== undefined) record.remoteAddress = remote
