@@ -1,4 +1,4 @@
-import { createApp, defineUrls, path, text, type StateOf } from '@cycle/core'
+import { createApp, defineMiddleware, defineUrls, path, text, type StateOf } from '@cycle/core'
 import { createTestClient } from '@cycle/testing'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { AccessLogRecord } from './access-log'
@@ -45,6 +45,20 @@ describe('observe()', () => {
     expect(records[0]).toMatchObject({ requestId: 'r-1', traceId: TRACE, status: 200 })
     await client.get('/boom/')
     expect(records[1]).toMatchObject({ status: 500, error: { message: 'boom' } })
+  })
+
+  it('what it adds is typed for the middlewares after it, and checked in the list', () => {
+    const records: string[] = []
+    const audit = defineMiddleware<object, { requestId: string }>({
+      name: 'audit',
+      request(req) {
+        records.push(req.state.requestId)
+      },
+    })
+    const urls = [path('', () => text('ok'))]
+    expect(createApp({ middleware: [observe({ accessLog: false }), audit], urls })).toBeDefined()
+    // @ts-expect-error audit needs request.state.requestId, which nothing before it adds
+    expect(createApp({ middleware: [audit, observe({ accessLog: false })], urls })).toBeDefined()
   })
 
   it('parts can be left out', async () => {
