@@ -74,6 +74,20 @@ describe('accessLog()', () => {
     expect(res.body.byteLength).toBe(new TextEncoder().encode('héllo ✓').byteLength)
   })
 
+  it('what core answers before any middleware (a refused Host) is not logged (documented limit)', async () => {
+    const records: AccessLogRecord[] = []
+    const log = accessLog({ sink: (r) => records.push(r) })
+    const app = createApp({
+      allowedHosts: ['example.com'],
+      middleware: [log],
+      urls: [path('', () => text('ok'))],
+    })
+    expect((await createTestClient(app).get('http://evil.test/')).status).toBe(400)
+    expect(records).toEqual([])
+    expect((await createTestClient(app).get('http://example.com/')).status).toBe(200)
+    expect(records).toHaveLength(1)
+  })
+
   it('bytes is 0 for HEAD: no body is sent', async () => {
     const { records, client } = setup()
     await client.request('HEAD', '/text/')
