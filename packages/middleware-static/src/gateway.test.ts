@@ -147,6 +147,17 @@ describe('conditional requests: 304 and 412', () => {
     expect((await get('/static/hello.txt', { 'if-none-match': tag.slice(2) })).status).toBe(304)
   })
 
+  it('If-None-Match: * matches an existing file: 304', async () => {
+    expect((await get('/static/hello.txt', { 'if-none-match': '*' })).status).toBe(304)
+  })
+
+  it('If-Match: * passes; the current tag, being weak, never matches strongly: 412', async () => {
+    // RFC 9110 §13.1.1: If-Match uses the strong comparison, and these tags are weak.
+    const tag = String((await get('/static/hello.txt')).headers['etag'])
+    expect((await get('/static/hello.txt', { 'if-match': tag })).status).toBe(412)
+    expect((await get('/static/hello.txt', { 'if-match': '*' })).status).toBe(200)
+  })
+
   it('If-None-Match with another tag: 200', async () => {
     const res = await get('/static/hello.txt', { 'if-none-match': 'W/"other"' })
     expect(res.status).toBe(200)
@@ -385,6 +396,27 @@ describe('as a view on a <path:…> route', () => {
   it('a missing file is a 404', async () => {
     const res = await get('/media/missing.txt')
     expect(res.status).toBe(404)
+  })
+
+  it('HEAD: headers and length, no body', async () => {
+    const res = await get('/media/hello.txt', {}, 'HEAD')
+    expect(res.status).toBe(200)
+    expect(res.body.length).toBe(0)
+    expect(res.headers['content-length']).toBe(String(HELLO.length))
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8')
+  })
+
+  it('directories: redirected to the slash, then the index', async () => {
+    const moved = await get('/media/sub')
+    expect(moved.status).toBe(301)
+    expect(moved.headers['location']).toBe('/media/sub/')
+    const index = await get('/media/sub/')
+    expect(index.status).toBe(200)
+    expect(index.body.toString()).toBe('<h1>sub</h1>')
+  })
+
+  it('a dotfile is a 404 (ignore)', async () => {
+    expect((await get('/media/.env')).status).toBe(404)
   })
 })
 

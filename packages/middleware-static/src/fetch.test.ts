@@ -1,0 +1,46 @@
+/**
+ * The same server through `@cycle/gateway-fetch` (the gateway Bun, Deno and Workers use), run
+ * here on Node: WHATWG `Request` in, `Response` out, the file streamed through its body.
+ */
+import { createApp } from '@cycle/core'
+import { toFetchHandler } from '@cycle/gateway-fetch'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HELLO, makeTree, type Tree } from './__fixtures__/tree'
+import { serveStatic } from './serve'
+
+let tree: Tree
+let handle: (request: Request) => Promise<Response>
+
+beforeAll(() => {
+  tree = makeTree()
+  const app = createApp({ middleware: [serveStatic({ root: tree.root })], urls: [] })
+  const fetchHandler = toFetchHandler(app)
+  handle = async (request) => fetchHandler(request)
+})
+
+afterAll(() => tree.cleanup())
+
+const url = (p: string) => `http://localhost${p}`
+
+describe('through @cycle/gateway-fetch', () => {
+  it('GET streams the file with its headers', async () => {
+    const res = await handle(new Request(url('/static/hello.txt')))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(res.headers.get('content-length')).toBe(String(HELLO.length))
+    expect(await res.text()).toBe(HELLO)
+  })
+
+  it('HEAD has no body; a range is a 206; a refusal is a 400', async () => {
+    const head = await handle(new Request(url('/static/hello.txt'), { method: 'HEAD' }))
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    const part = await handle(
+      new Request(url('/static/hello.txt'), { headers: { range: 'bytes=0-4' } })
+    )
+    expect(part.status).toBe(206)
+    expect(await part.text()).toBe('Hello')
+    const bad = await handle(new Request(url('/static/..%2fsecret.txt')))
+    expect(bad.status).toBe(400)
+  })
+})
