@@ -55,6 +55,8 @@ export function acceptedCodings(field: string | null): readonly Coding[] {
     if (qGzip > qBr) out.unshift('gzip')
     else out.push('gzip')
   }
+  // Frozen: the cached list is shared by every request that sends the same field.
+  Object.freeze(out)
   if (CACHE.size < CACHE_MAX) CACHE.set(field, out)
   return out
 }

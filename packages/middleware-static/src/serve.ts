@@ -254,6 +254,8 @@ async function respond(
   let found = await locate(config, candidate)
   if (found === undefined) return ABSENT
   let name = rel
+  // Where the client asked, before links: precompressed siblings sit next to this name.
+  let requested = candidate
   if (found.stats.isDirectory()) {
     if (config.index === false) return ABSENT
     if (!rel.endsWith('/') && rel !== '') {
@@ -263,7 +265,8 @@ async function respond(
       const search = request.search
       return redirect(request.rawPath + '/' + (search === '' ? '' : '?' + search), 301)
     }
-    found = await locate(config, join(candidate, config.index))
+    requested = join(candidate, config.index)
+    found = await locate(config, requested)
     if (found === undefined) return ABSENT
     name = rel + config.index
   }
@@ -275,7 +278,7 @@ async function respond(
   if (config.precompressed) {
     h.vary('accept-encoding')
     for (const c of acceptedCodings(request.header('accept-encoding'))) {
-      const sibling = await locate(config, found.real + SUFFIX[c])
+      const sibling = await locate(config, requested + SUFFIX[c])
       if (sibling !== undefined && sibling.stats.isFile()) {
         found = sibling
         coding = c
@@ -394,8 +397,15 @@ export function serveStatic(options: ServeStaticOptions): Middleware {
     name: 'serveStatic',
     request(request) {
       if (!isGetOrHead(request.method)) return
-      // Core's decoded path: malformed escapes and dot segments were refused with a 400 here.
-      const p = request.path
+      // Core's decoded path. Reading it throws core's 400 for malformed escapes and dot
+      // segments; such a request is left to URL resolution, which answers it with that 400 in
+      // its usual place (so the later middlewares' hooks see it as they see any other 400).
+      let p: string
+      try {
+        p = request.path
+      } catch {
+        return
+      }
       if (!p.startsWith(prefix)) return
       return respond(config, request, p.slice(prefix.length)).then((res) => {
         if (res !== undefined || fallthrough) return res

@@ -48,6 +48,7 @@ export function makeTree(): Tree {
   writeFileSync(join(root, '.git', 'config'), '[core]')
   mkdirSync(join(root, 'sub'))
   writeFileSync(join(root, 'sub', 'index.html'), '<h1>sub</h1>')
+  writeFileSync(join(root, 'sub', 'index.html.gz'), gzipSync('<h1>sub</h1>'))
   mkdirSync(join(root, 'noindex'))
   writeFileSync(join(root, 'noindex', 'a.txt'), 'a')
   mkdirSync(join(root, 'assets'))
