@@ -2,7 +2,8 @@
  * The same server through `@cycle/gateway-fetch` (the gateway Bun, Deno and Workers use), run
  * here on Node: WHATWG `Request` in, `Response` out, the file streamed through its body.
  */
-import { createApp } from '@cycle/core'
+import { createApp, path, text, type CycleResponse } from '@cycle/core'
+import { WebRequest } from '@cycle/core/gateway'
 import { toFetchHandler } from '@cycle/gateway-fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HELLO, makeTree, type Tree } from './__fixtures__/tree'
@@ -42,5 +43,23 @@ describe('through @cycle/gateway-fetch', () => {
     expect(await part.text()).toBe('Hello')
     const bad = await handle(new Request(url('/static/..%2fsecret.txt')))
     expect(bad.status).toBe(400)
+  })
+})
+
+describe('staying synchronous', () => {
+  it('a request outside the prefix adds no promise: app.handle() answers synchronously', async () => {
+    const app = createApp({
+      middleware: [serveStatic({ root: tree.root })],
+      urls: [path('hello/', () => text('hi'))],
+    })
+    const res = app.handle(new WebRequest(new Request(url('/hello/'))))
+    expect(res).not.toBeInstanceOf(Promise)
+    expect((res as CycleResponse).status).toBe(200)
+    // A request under the prefix waits for the file system.
+    const file = app.handle(new WebRequest(new Request(url('/static/hello.txt'))))
+    expect(file).toBeInstanceOf(Promise)
+    const answered = await file
+    expect(answered.status).toBe(200)
+    await (answered.body as ReadableStream<Uint8Array>).cancel()
   })
 })

@@ -55,9 +55,9 @@ export function makeTree(): Tree {
   writeFileSync(join(root, 'assets', 'app.3f2a9c1b.js'), 'hashed')
   writeFileSync(join(root, 'assets', 'plain.js'), 'plain')
   const big = join(root, 'big.bin')
-  const bytes = Buffer.alloc(BIG_SIZE)
-  for (let i = 0; i < BIG_SIZE; i++) bytes[i] = i % 251
-  writeFileSync(big, bytes)
+  // Byte i is i % 251: a pattern whose period is no power of two, so a misplaced chunk shows.
+  const period = Buffer.from(Array.from({ length: 251 }, (_, i) => i))
+  writeFileSync(big, Buffer.alloc(BIG_SIZE, period))
   // Links: one to a file outside the root, one to a folder outside, one that stays inside.
   symlinkSync(join(outside, 'secret.txt'), join(root, 'outside-link.txt'))
   symlinkSync(outside, join(root, 'outside-dir'))
