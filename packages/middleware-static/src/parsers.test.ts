@@ -90,6 +90,12 @@ describe('safeSegments', () => {
     expect(safeSegments('100%25.txt')).toEqual(['100%25.txt'])
   })
 
+  it('a ":" (drive letter, alternate data stream) is refused on Windows only', () => {
+    expect(() => safeSegments('C:/Windows/win.ini', true)).toThrow(BadRequest)
+    expect(() => safeSegments('report.txt::$DATA', true)).toThrow(BadRequest)
+    expect(safeSegments('a:b.txt', false)).toEqual(['a:b.txt'])
+  })
+
   it.each([
     '..',
     'a/../b',

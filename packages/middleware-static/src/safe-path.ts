@@ -5,7 +5,7 @@
  * What reaches this module is core's decoded `request.path` (or a `<path:…>` parameter taken
  * from it): core has already decoded every escape once, refused malformed percent-encoding and
  * `.`/`..` segments with a 400, and kept an encoded slash as the three characters `%2F` inside
- * its segment (docs/routing.md, "Encoded slashes and dot segments"). This module never decodes
+ * its segment (`request.path`; docs/reliability.md lists these targets). This module never decodes
  * again, so a double-encoded `%252e%252e` stays the harmless file name `%2e%2e`, and refuses
  * what a file-system path must not hold. Each refusal is a 400 with its own detail, and each has
  * a test over a raw socket (gateway.test.ts).
@@ -30,10 +30,12 @@ const WINDOWS = process.platform === 'win32'
  *   leading one would make the path absolute (`/static//etc/passwd`);
  * - on Windows, a `:` (a drive letter, `C:`, or an alternate data stream, `file::$DATA`).
  *
+ * @param rel the decoded relative path
+ * @param windows apply the Windows-only rule (`:`); default: whether this process runs on Windows
  * @returns the segments; the last one is `''` when `rel` ends with `/`
  * @throws {BadRequest} as above
  */
-export function safeSegments(rel: string): string[] {
+export function safeSegments(rel: string, windows: boolean = WINDOWS): string[] {
   if (rel === '') return ['']
   const segments = rel.split('/')
   const last = segments.length - 1
@@ -50,7 +52,7 @@ export function safeSegments(rel: string): string[] {
       const c = s.charCodeAt(j)
       if (c === 0) throw new BadRequest('The static file path holds a NUL character.')
       if (c === 0x5c /* \ */) throw new BadRequest('The static file path holds a backslash.')
-      if (c === 0x3a /* : */ && WINDOWS) throw new BadRequest('The static file path holds a ":".')
+      if (c === 0x3a /* : */ && windows) throw new BadRequest('The static file path holds a ":".')
       if (
         c === 0x25 /* % */ &&
         s.charCodeAt(j + 1) === 0x32 /* 2 */ &&
