@@ -63,3 +63,48 @@ describe('staying synchronous', () => {
     await (answered.body as ReadableStream<Uint8Array>).cancel()
   })
 })
+
+describe('Cache-Control globs', () => {
+  it('`**` across segments (zero or more), `*` and `?` within one, bare names against the file name', async () => {
+    const app = createApp({
+      middleware: [
+        serveStatic({
+          root: tree.root,
+          cacheControl: [
+            ['noindex/**', 'A'],
+            ['**/index.html', 'B'],
+            ['h?llo.txt', 'C'],
+            ['assets/*.js', 'D'],
+            ['data.jso', 'never: globs match whole names'],
+          ],
+        }),
+      ],
+      urls: [],
+    })
+    const handler = toFetchHandler(app)
+    const cacheOf = async (p: string) => {
+      const res = await handler(new Request(url(p), { method: 'HEAD' }))
+      expect(res.status).toBe(200)
+      return res.headers.get('cache-control')
+    }
+    expect(await cacheOf('/static/noindex/a.txt')).toBe('A')
+    expect(await cacheOf('/static/sub/')).toBe('B')
+    expect(await cacheOf('/static/hello.txt')).toBe('C')
+    expect(await cacheOf('/static/assets/plain.js')).toBe('D')
+    expect(await cacheOf('/static/assets/app.3f2a9c1b.js')).toBe('D')
+    expect(await cacheOf('/static/data.json')).toBe('public, max-age=0')
+    expect(await cacheOf('/static/page.html')).toBe('public, max-age=0')
+  })
+})
+
+it('a RegExp with the g flag matches every time (no lastIndex carried between requests)', async () => {
+  const app = createApp({
+    middleware: [serveStatic({ root: tree.root, cacheControl: [[/\.txt$/g, 'T']] })],
+    urls: [],
+  })
+  const handler = toFetchHandler(app)
+  for (let i = 0; i < 3; i++) {
+    const res = await handler(new Request(url('/static/hello.txt'), { method: 'HEAD' }))
+    expect(res.headers.get('cache-control')).toBe('T')
+  }
+})
