@@ -1,7 +1,7 @@
 /**
  * @module
  * `Content-Type` by file extension, from a small built-in table: the types a web site's static
- * folder holds. A table of fifty entries is all a static server needs; the `mime` package's full
+ * folder holds. A table of some fifty entries is all a static server needs; the `mime` package's full
  * IANA database (about a thousand types) would add a dependency and a large table to every app
  * for types a static folder almost never holds. Apps add or override entries with the `types`
  * option.
