@@ -8,6 +8,9 @@ import { open, type FileHandle } from 'node:fs/promises'
 /** Bytes read per pull: node's own `createReadStream` default is 64 KiB too. */
 const CHUNK = 64 * 1024
 
+/** A piece of a streamed body: fixed bytes, or bytes `start` to `end` (inclusive) of the file. */
+export type Piece = Uint8Array | { start: number; end: number }
+
 /**
  * Streams bytes `start` to `end` (inclusive) of the file at `file`.
  *
@@ -25,8 +28,18 @@ const CHUNK = 64 * 1024
  *   appended since are not sent.
  */
 export function fileStream(file: string, start: number, end: number): ReadableStream<Uint8Array> {
+  return piecesStream(file, [{ start, end }])
+}
+
+/**
+ * Streams `pieces` in order: fixed bytes as they are, file ranges read as {@link fileStream}
+ * reads them (one descriptor for all of them, same guarantees). A `multipart/byteranges` body
+ * is the part headers as fixed bytes between the ranges.
+ */
+export function piecesStream(file: string, pieces: readonly Piece[]): ReadableStream<Uint8Array> {
   let fh: FileHandle | undefined
-  let pos = start
+  let i = 0
+  let pos = -1
   let done = false
   const close = async (): Promise<void> => {
     done = true
@@ -39,18 +52,34 @@ export function fileStream(file: string, start: number, end: number): ReadableSt
       async pull(controller) {
         if (done) return
         try {
+          const piece = pieces[i]
+          if (piece === undefined) {
+            await close()
+            controller.close()
+            return
+          }
+          if (piece instanceof Uint8Array) {
+            i++
+            controller.enqueue(piece)
+            return
+          }
           fh ??= await open(file, 'r')
           // Cancelled while opening: close what was just opened.
           if (done) return await close()
-          const want = Math.min(CHUNK, end + 1 - pos)
+          if (pos < piece.start) pos = piece.start
+          const want = Math.min(CHUNK, piece.end + 1 - pos)
           const buf = new Uint8Array(want)
           const { bytesRead } = await fh.read(buf, 0, want, pos)
           if (bytesRead === 0) throw new Error(`${file} is shorter than its announced length.`)
           pos += bytesRead
           controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead))
-          if (pos > end) {
-            await close()
-            controller.close()
+          if (pos > piece.end) {
+            i++
+            pos = -1
+            if (i === pieces.length) {
+              await close()
+              controller.close()
+            }
           }
         } catch (error) {
           await close()

@@ -12,23 +12,45 @@ import { serveStatic, staticView } from './serve'
 
 describe('parseRange', () => {
   it.each([
-    ['bytes=0-99', 1000, { start: 0, end: 99 }],
-    ['bytes=0-0', 1000, { start: 0, end: 0 }],
-    ['bytes=990-', 1000, { start: 990, end: 999 }],
-    ['bytes=-100', 1000, { start: 900, end: 999 }],
-    ['bytes=-5000', 1000, { start: 0, end: 999 }],
-    ['bytes=500-5000', 1000, { start: 500, end: 999 }],
-    ['Bytes = 1 - 2 ', 1000, { start: 1, end: 2 }],
+    ['bytes=0-99', 1000, [{ start: 0, end: 99 }]],
+    ['bytes=0-0', 1000, [{ start: 0, end: 0 }]],
+    ['bytes=990-', 1000, [{ start: 990, end: 999 }]],
+    ['bytes=-100', 1000, [{ start: 900, end: 999 }]],
+    ['bytes=-5000', 1000, [{ start: 0, end: 999 }]],
+    ['bytes=500-5000', 1000, [{ start: 500, end: 999 }]],
+    ['Bytes = 1 - 2 ', 1000, [{ start: 1, end: 2 }]],
+    [
+      'bytes=0-1,3-4',
+      1000,
+      [
+        { start: 0, end: 1 },
+        { start: 3, end: 4 },
+      ],
+    ],
+    [
+      'bytes=0-1, ,5-6',
+      1000,
+      [
+        { start: 0, end: 1 },
+        { start: 5, end: 6 },
+      ],
+    ],
+    ['bytes=0-1,2000-3000', 1000, [{ start: 0, end: 1 }]],
     ['bytes=1000-', 1000, 'unsatisfiable'],
     ['bytes=1000-2000', 1000, 'unsatisfiable'],
+    ['bytes=2000-,3000-', 1000, 'unsatisfiable'],
     ['bytes=-0', 1000, 'unsatisfiable'],
     ['bytes=0-', 0, 'unsatisfiable'],
     ['bytes=-1', 0, 'unsatisfiable'],
     ['bytes=5-2', 1000, undefined],
     ['bytes=-', 1000, undefined],
-    ['bytes=0-1,3-4', 1000, undefined],
+    ['bytes=0-5,3-8', 1000, undefined],
+    ['bytes=5-6,0-1', 1000, undefined],
+    ['bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16', 1000, undefined],
+    ['bytes=0-1,x', 1000, undefined],
     ['bytes=1.5-2', 1000, undefined],
     ['items=0-1', 1000, undefined],
+    ['bytes 0-1', 1000, undefined],
     ['', 1000, undefined],
   ] as const)('%s of %d bytes → %j', (field, size, want) => {
     expect(parseRange(field, size)).toEqual(want)

@@ -18,9 +18,9 @@ import {
 } from '@cycle/core'
 import { evaluate, parseHttpDate, toHttpDate } from '@cycle/middleware-conditional'
 import { SUFFIX, acceptedCodings, type Coding } from './encoding'
-import { fileStream } from './file-stream'
+import { fileStream, piecesStream, type Piece } from './file-stream'
 import { contentTypeFor } from './mime'
-import { parseRange } from './range'
+import { parseRange, type ByteRange } from './range'
 import { isDotfile, safeSegments } from './safe-path'
 
 /** Options shared by {@link serveStatic} and {@link staticView}. */
@@ -95,6 +95,7 @@ export interface StaticViewOptions extends StaticOptions {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
+const encoder = new TextEncoder()
 const HASHED = /(?:[.-])(?=[0-9a-z]*\d)[0-9a-z]{8,}\.[^./]+$/i
 
 interface Config {
@@ -320,30 +321,58 @@ async function respond(
   }
 
   h.set('last-modified', modified)
-  h.set('content-type', contentTypeFor(name, config.types))
+  const type = contentTypeFor(name, config.types)
+  h.set('content-type', type)
   if (coding !== undefined) h.set('content-encoding', coding)
   h.set('accept-ranges', 'bytes')
 
-  let start = 0
-  let end = size - 1
   const rangeField = request.method === 'GET' ? request.header('range') : null
-  if (rangeField !== null && ifRangeHolds(request.header('if-range'), stats.mtimeMs)) {
-    const range = parseRange(rangeField, size)
-    if (range === 'unsatisfiable') {
-      return problem(
-        { status: 416, title: 'Range Not Satisfiable', detail: `The file is ${size} bytes long.` },
-        { headers: { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' } }
-      )
-    }
+  const ranges =
+    rangeField !== null && ifRangeHolds(request.header('if-range'), stats.mtimeMs)
+      ? parseRange(rangeField, size)
+      : undefined
+  if (ranges === 'unsatisfiable') {
+    return problem(
+      { status: 416, title: 'Range Not Satisfiable', detail: `The file is ${size} bytes long.` },
+      { headers: { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' } }
+    )
+  }
+  const get = request.method === 'GET'
+  // Several ranges of a precompressed file get the whole file: a Content-Encoding on a
+  // multipart/byteranges answer would say the multipart body itself is compressed.
+  if (ranges === undefined || ranges.length === 1 || coding !== undefined) {
+    const range = ranges?.length === 1 ? ranges[0] : undefined
+    const start = range?.start ?? 0
+    const end = range?.end ?? size - 1
     if (range !== undefined) {
-      start = range.start
-      end = range.end
       res.status = 206
       h.set('content-range', `bytes ${start}-${end}/${size}`)
     }
+    h.set('content-length', String(end + 1 - start))
+    if (get && end >= start) res.body = fileStream(found.real, start, end)
+    return res
   }
-  h.set('content-length', String(end + 1 - start))
-  if (request.method === 'GET' && end >= start) res.body = fileStream(found.real, start, end)
+  // Several ranges: RFC 9110 §14.6 multipart/byteranges, each part with its own Content-Type and
+  // Content-Range, the boundary random so that no file content can fake it.
+  const boundary = 'cycle-' + crypto.randomUUID()
+  const pieces: Piece[] = []
+  let length = 0
+  for (let k = 0; k < ranges.length; k++) {
+    const r = ranges[k] as ByteRange
+    const head = encoder.encode(
+      `${k === 0 ? '' : '\r\n'}--${boundary}\r\ncontent-type: ${type}\r\n` +
+        `content-range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`
+    )
+    pieces.push(head, r)
+    length += head.byteLength + r.end + 1 - r.start
+  }
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`)
+  pieces.push(tail)
+  length += tail.byteLength
+  res.status = 206
+  h.set('content-type', `multipart/byteranges; boundary=${boundary}`)
+  h.set('content-length', String(length))
+  res.body = piecesStream(found.real, pieces)
   return res
 }
 
