@@ -48,7 +48,7 @@ export const PEER_NOTES: readonly PeerNote[] = [
     routes:
       "Route 3: three hook middlewares (`defineMiddleware`) on an `include('api/', …)`, the envelope in a `render` hook, as core's README writes them.",
     packages:
-      "Route 4: `format()` first, a request-id middleware written as core's README shows (no request-id package yet) that hands the id to the envelope with `addMeta()`, `authenticate({ backends: [bearerBackend({ verify })] })` with `timingSafeEqual()`, and the `requireAuth({ message })` guard on the route; all on an `include('pkg/', …)`.",
+      "Route 4: `format({ meta })` first (the `meta` option hands the request id to the envelope, format's README \"Metadata\"), `requestId()` of `@cycle/middleware-observe` (a valid incoming `X-Request-Id` kept, else a UUID; the package, not a hand-written hook, since it exists), `authenticate({ backends: [bearerBackend({ verify })] })` with `timingSafeEqual()`, and the `requireAuth({ message })` guard on the route; all on an `include('pkg/', …)`.",
     docs: [
       { title: '@cycle/core README', url: '../../../packages/core/README.md' },
       {

@@ -74,6 +74,24 @@ describe('requestId()', () => {
     expect(REQUEST_ID_PATTERN.source).toContain('{1,200}')
   })
 
+  it('checks ids exactly as REQUEST_ID_PATTERN says (every character, every length bound)', () => {
+    // Each code unit alone and inside a valid id: the table loop agrees with the documented
+    // expression on all of them.
+    for (let c = 0; c < 0x3000; c++) {
+      const ch = String.fromCharCode(c)
+      for (const v of [ch, `id-${ch}`, `${ch}-id`]) {
+        expect(isValidRequestId(v), JSON.stringify(v)).toBe(REQUEST_ID_PATTERN.test(v))
+      }
+    }
+    for (const n of [1, 199, 200, 201, 1000]) {
+      const v = 'a'.repeat(n)
+      expect(isValidRequestId(v), `length ${n}`).toBe(REQUEST_ID_PATTERN.test(v))
+    }
+    expect(isValidRequestId('a'.repeat(200))).toBe(true)
+    expect(isValidRequestId('a'.repeat(201))).toBe(false)
+    expect(isValidRequestId('Root=1-67891233-abcdef012345678912345678')).toBe(true)
+  })
+
   it('sets the header on error responses too', async () => {
     const client = createTestClient(appWith())
     const res = await client.get('/boom/', { headers: { 'x-request-id': 'err-1' } })

@@ -34,9 +34,10 @@ export interface RequestIdState {
  * What an incoming id must look like to be kept: 1 to 200 characters of letters, digits and
  * `-_.:+/=@` (UUIDs, ULIDs, base64 and the `Root=1-…` ids of cloud load balancers fit). Spaces,
  * quotes, commas, CR/LF and anything non-ASCII are refused: the id is echoed in a response header
- * and written to logs, so nothing that could forge a log line or a header gets in. One regular
- * expression over the whole value (a `charCodeAt` loop costs more on a sliced header string;
- * docs/writing-middleware.md §6).
+ * and written to logs, so nothing that could forge a log line or a header gets in. The check
+ * itself ({@link isValidRequestId}) is a table loop, not this expression: a header value is not a
+ * sliced string, and there the loop is cheaper (callgrind on Node 20: 340 against 660 instructions
+ * for 10 characters, 1,150 against 1,300 for a UUID; docs/writing-middleware.md §6).
  */
 export const REQUEST_ID_PATTERN: RegExp = /^[A-Za-z0-9\-_.:+/=@]{1,200}$/
 
@@ -52,7 +53,19 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * ```
  */
 export function isValidRequestId(value: string): boolean {
-  return REQUEST_ID_PATTERN.test(value)
+  const n = value.length
+  if (n === 0 || n > 200) return false
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i)
+    if (c > 127 || ID_CHARS[c] === 0) return false
+  }
+  return true
+}
+
+/** 1 for each character {@link REQUEST_ID_PATTERN} allows, by char code (ASCII only). */
+const ID_CHARS = new Uint8Array(128)
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:+/=@') {
+  ID_CHARS[c.charCodeAt(0)] = 1
 }
 
 function randomUUID(): string {
@@ -92,7 +105,7 @@ export function requestIdPart(options: RequestIdOptions, who: string): RequestId
 export function pickRequestId(part: RequestIdPart, request: CycleRequest<object, unknown>): string {
   if (part.trust) {
     const incoming = request.header(part.header)
-    if (incoming !== null && REQUEST_ID_PATTERN.test(incoming)) return incoming
+    if (incoming !== null && isValidRequestId(incoming)) return incoming
   }
   return part.generate()
 }

@@ -2,8 +2,9 @@
  * @module
  * Route 4 for Cycle: what a user installs, configured the way the READMEs show.
  *
- * - request id: the hook middleware of `@cycle/core`'s README (Cycle has no request-id package
- *   yet), which also hands the id to the envelope with `addMeta()` (format's README, "Metadata");
+ * - request id: `requestId()` of `@cycle/middleware-observe` (an incoming `X-Request-Id` kept when
+ *   valid, else a UUID), handed to the envelope by format's `meta` option (format's README,
+ *   "Metadata");
  * - auth: `authenticate({ backends: [bearerBackend({ verify })] })` and the `requireAuth()` guard
  *   (`@cycle/middleware-auth`'s README), the token compared with its `timingSafeEqual()`;
  * - envelope and problems: `format()` first in the list (`@cycle/middleware-format`'s README).
@@ -11,7 +12,6 @@
  * Scoped to an `include('pkg/', …)` so that routes 1–3 do not run it.
  */
 import {
-  defineMiddleware,
   defineUrls,
   include,
   type CycleRequest,
@@ -20,20 +20,9 @@ import {
   type UrlEntry,
 } from '@cycle/core'
 import { authenticate, bearerBackend, requireAuth, timingSafeEqual } from '@cycle/middleware-auth'
-import { addMeta, format } from '@cycle/middleware-format'
-import { REQUEST_ID, requestIdOf, TOKEN, UNAUTHORIZED_DETAIL, USER } from './_shared'
-
-const requestId = defineMiddleware<{ requestId: string }>({
-  name: 'requestId',
-  request(req) {
-    req.state.requestId = requestIdOf(req.header(REQUEST_ID))
-    addMeta(req, { requestId: req.state.requestId })
-  },
-  response(req, res) {
-    // Optional in its own hooks: they may run before (or without) the one that sets it.
-    if (req.state.requestId) res.headers.set(REQUEST_ID, req.state.requestId)
-  },
-})
+import { format } from '@cycle/middleware-format'
+import { requestId, type RequestIdState } from '@cycle/middleware-observe'
+import { TOKEN, UNAUTHORIZED_DETAIL, USER } from './_shared'
 
 const auth = authenticate({
   backends: [
@@ -44,7 +33,11 @@ const auth = authenticate({
   ],
 })
 
-const middleware = [format(), requestId, auth] as const
+const middleware = [
+  format({ meta: (req) => ({ requestId: (req.state as RequestIdState).requestId }) }),
+  requestId(),
+  auth,
+] as const
 type State = StateOf<typeof middleware>
 // Views see the state the include's middleware adds (the README's `defineUrls<StateOf<…>>()`).
 const { path } = defineUrls<State>()
