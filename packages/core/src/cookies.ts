@@ -5,6 +5,7 @@
  * could inject a field is refused).
  */
 import { ImproperlyConfigured } from './codes'
+import { isToken } from './headers'
 
 /** Parses a `Cookie` header into a name → value map (first occurrence wins, values decoded). */
 export function parseCookies(header: string | null): Record<string, string> {
@@ -51,12 +52,11 @@ export interface CookieOptions {
   partitioned?: boolean
 }
 
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const COOKIE_ATTR = /^[\x21-\x3a\x3c-\x7e]*$/
 
 /** Serializes one `Set-Cookie` value. Refuses names and attributes that could inject fields. */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) {
+  if (!isToken(name)) {
     throw new ImproperlyConfigured('ERR_BAD_HEADER', `Invalid cookie name ${JSON.stringify(name)}.`)
   }
   let out = `${name}=${encodeURIComponent(value)}`

@@ -16,6 +16,24 @@ export type HeadersInit =
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
+ * Whether `value` is an RFC 9110 §5.6.2 `token`: one or more of the letters, digits and
+ * ``!#$%&'*+-.^_`|~``. Header names, methods, media-type and parameter names, authentication
+ * schemes, cookie names and `Vary` members are tokens; checking options against it at startup
+ * turns a typo into an error instead of a header that peers refuse.
+ *
+ * @param value the candidate
+ * @returns whether it is a non-empty token
+ * @example
+ * ```ts
+ * isToken('X-Request-Id') // true
+ * isToken('bad name') // false
+ * ```
+ */
+export function isToken(value: string): boolean {
+  return TOKEN.test(value)
+}
+
+/**
  * Checked names and their lower-case form. Header names are nearly always literals in the code,
  * so a few dozen entries cover an app, and a hit (the literal's hash is cached) is cheaper than
  * the token regex plus `toLowerCase()` on every `set()`. Bounded: names built from input cannot

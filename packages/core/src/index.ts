@@ -108,5 +108,6 @@ export type {
 } from './middleware'
 export type { RequestState, ConverterTypes, Simplify } from './state'
 export type { HeaderMap, HeadersInit } from './headers'
+export { isToken } from './headers'
 export { serializerFor } from './serializer'
 export { escapeHtml } from './exception-response'

@@ -3,7 +3,7 @@
  * Options of the CORS middleware, validated eagerly: a typo, a wildcard with credentials or an
  * origin with a path fails at startup, not per request.
  */
-import { ImproperlyConfigured, type CycleRequest, type MaybePromise } from '@cycle/core'
+import { ImproperlyConfigured, type CycleRequest, type MaybePromise, isToken } from '@cycle/core'
 import { canonicalOrigin } from './origin'
 
 /**
@@ -98,7 +98,6 @@ const DEFAULT_HEADERS: readonly string[] = [
   'Content-Type',
   'X-Requested-With',
 ]
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 function bad(message: string): never {
   throw new ImproperlyConfigured('ERR_BAD_OPTION', `cors(): ${message}`)
@@ -109,7 +108,7 @@ function tokenList(name: string, value: unknown, credentials: boolean): readonly
   const list = value as unknown[]
   const seen = new Set<string>()
   for (const item of list) {
-    if (typeof item !== 'string' || (item !== '*' && !TOKEN.test(item))) {
+    if (typeof item !== 'string' || (item !== '*' && !isToken(item))) {
       bad(`${name}: ${JSON.stringify(item)} is not a header name.`)
     }
     if (item === '*' && credentials) {
@@ -217,8 +216,7 @@ export function resolveOptions(options: CorsOptions): ResolvedCorsOptions {
   }
   const methods = new Set<string>()
   for (const m of methodList as unknown[]) {
-    if (typeof m !== 'string' || !TOKEN.test(m))
-      bad(`methods: ${JSON.stringify(m)} is not a method.`)
+    if (typeof m !== 'string' || !isToken(m)) bad(`methods: ${JSON.stringify(m)} is not a method.`)
     if (m === '*') {
       bad("methods: '*' is not supported; list the methods (a preflight asks for one at a time).")
     }

@@ -9,6 +9,7 @@ import {
   ImproperlyConfigured,
   type CycleRequest,
   type Middleware,
+  isToken,
 } from '@cycle/core'
 
 /** Options of {@link requestId}. */
@@ -40,8 +41,6 @@ export interface RequestIdState {
  * for 10 characters, 1,150 against 1,300 for a UUID; docs/writing-middleware.md §6).
  */
 export const REQUEST_ID_PATTERN: RegExp = /^[A-Za-z0-9\-_.:+/=@]{1,200}$/
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * Whether `value` would be kept as a request id (see {@link REQUEST_ID_PATTERN}).
@@ -85,7 +84,7 @@ export function requestIdPart(options: RequestIdOptions, who: string): RequestId
     throw new ImproperlyConfigured('ERR_BAD_OPTION', `${who}: options must be an object.`)
   }
   const header = (options.header ?? 'x-request-id').toLowerCase()
-  if (!HEADER_NAME.test(header)) {
+  if (!isToken(header)) {
     throw new ImproperlyConfigured(
       'ERR_BAD_OPTION',
       `${who}: ${JSON.stringify(header)} is not a header name.`

@@ -11,6 +11,7 @@ import {
   type CycleResponse,
   type Middleware,
   type TraceEntry,
+  isToken,
 } from '@cycle/core'
 import { observation, peekObservation } from './_record'
 
@@ -34,7 +35,6 @@ export interface ServerTimingOptions {
 
 // RFC 9110 §5.6.2 token characters: what a metric name may contain.
 const NOT_TOKEN = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/g
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /** A metric name from any text: characters a token may not hold become `_`. */
 function toToken(name: string): string {
@@ -44,7 +44,7 @@ function toToken(name: string): string {
 
 /** A `desc` parameter: a token as is, anything else as a quoted-string (RFC 9110 §5.6.4). */
 function toParam(value: string): string {
-  if (TOKEN.test(value)) return value
+  if (isToken(value)) return value
   // Only printable ASCII and tabs in a quoted-string; backslash and quote escaped.
   return `"${value.replace(/[^\t\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`
 }
@@ -133,7 +133,7 @@ export function serverTimingPart(options: ServerTimingOptions, who: string): Ser
     throw new ImproperlyConfigured('ERR_BAD_OPTION', `${who}: allow must be a function.`)
   }
   const total = options.totalName ?? 'total'
-  if (typeof total !== 'string' || !TOKEN.test(total)) {
+  if (typeof total !== 'string' || !isToken(total)) {
     throw new ImproperlyConfigured('ERR_BAD_OPTION', `${who}: totalName must be a header token.`)
   }
   return { allow: options.allow, phases: options.phases ?? true, total }

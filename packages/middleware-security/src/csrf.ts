@@ -14,6 +14,7 @@ import {
   type CycleRequest,
   type HookMiddleware,
   type Middleware,
+  isToken,
 } from '@cycle/core'
 import { isOrigin } from './headers'
 import { TokenSigner, sameString } from './token'
@@ -146,7 +147,6 @@ export function csrfToken(request: CycleRequest): Promise<string> {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 function bad(message: string): never {
   throw new ImproperlyConfigured('ERR_BAD_OPTION', `csrf(): ${message}`)
@@ -208,9 +208,9 @@ function tokenMode(value: unknown): TokenMode | null {
   const cookieName = o.cookieName ?? 'csrftoken'
   const headerName = (o.headerName ?? 'x-csrftoken').toLowerCase()
   const formField = o.formField ?? 'csrfmiddlewaretoken'
-  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))
+  if (typeof cookieName !== 'string' || !isToken(cookieName))
     bad('token.cookieName must be a cookie name.')
-  if (typeof headerName !== 'string' || !COOKIE_NAME.test(headerName))
+  if (typeof headerName !== 'string' || !isToken(headerName))
     bad('token.headerName must be a header name.')
   if (typeof formField !== 'string' || formField === '')
     bad('token.formField must be a non-empty string.')

@@ -4,11 +4,10 @@
  */
 import { ImproperlyConfigured } from '../codes'
 import { MethodNotAllowed } from '../errors'
+import { isToken } from '../headers'
 import type { ViewFunction } from '../middleware'
 import type { CycleRequest } from '../request'
 import type { IncludeOptions, MethodViews, PathOptions, TypedView } from './conf'
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /** An `ERR_BAD_OPTION` error. */
 export function badOption(message: string): ImproperlyConfigured {
@@ -49,7 +48,7 @@ export function normalizeMethods(methods: unknown, where: string): string[] {
   }
   const out: string[] = []
   for (const m of methods) {
-    if (typeof m !== 'string' || !TOKEN.test(m)) {
+    if (typeof m !== 'string' || !isToken(m)) {
       throw badOption(`${where} lists an invalid HTTP method ${JSON.stringify(m)}.`)
     }
     const upper = m.toUpperCase()

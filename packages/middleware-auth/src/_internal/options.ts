@@ -3,7 +3,7 @@
  * Eager option validation. Every factory in this package checks its options when it is called
  * (at startup), so a misconfiguration fails the boot instead of the first request.
  */
-import { ImproperlyConfigured } from '@cycle/core'
+import { ImproperlyConfigured, isToken } from '@cycle/core'
 
 /** An `ImproperlyConfigured('ERR_BAD_OPTION')` naming the factory that refused its options. */
 export function badOption(factory: string, message: string): ImproperlyConfigured {
@@ -22,11 +22,9 @@ export function checkParam(factory: string, name: string, value: unknown): strin
   return value
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-
 /** Checks an HTTP header name (RFC 9110 §5.1 token) and lower-cases it. */
 export function checkHeaderName(factory: string, name: unknown): string {
-  if (typeof name !== 'string' || !TOKEN.test(name)) {
+  if (typeof name !== 'string' || !isToken(name)) {
     throw badOption(factory, `header must be an HTTP header name, got ${JSON.stringify(name)}.`)
   }
   return name.toLowerCase()
@@ -34,7 +32,7 @@ export function checkHeaderName(factory: string, name: unknown): string {
 
 /** Checks an authentication scheme name (RFC 9110 §11.1: a token). */
 export function checkScheme(factory: string, scheme: unknown): string {
-  if (typeof scheme !== 'string' || !TOKEN.test(scheme)) {
+  if (typeof scheme !== 'string' || !isToken(scheme)) {
     throw badOption(
       factory,
       `scheme must be an authentication scheme name, got ${JSON.stringify(scheme)}.`

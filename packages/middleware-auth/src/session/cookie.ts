@@ -6,7 +6,7 @@
  * the expiry travels inside the signed payload, so a client cannot stretch a session by keeping
  * the cookie past its `Max-Age`.
  */
-import { CycleResponse, serializeCookie, type CookieOptions } from '@cycle/core'
+import { CycleResponse, serializeCookie, type CookieOptions, isToken } from '@cycle/core'
 import { decodeBase64Url, encodeBase64Url, type Bytes } from '../_internal/base64'
 import { badOption } from '../_internal/options'
 
@@ -47,7 +47,6 @@ export type CookieTarget = CycleResponse | Response
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const MAX_COOKIE = 4096
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const TWO_WEEKS = 14 * 24 * 60 * 60
 
 /** Why a session cookie was refused. */
@@ -80,7 +79,7 @@ export class SessionSigner {
       return bytes
     })
     this.name = options.cookie ?? 'session'
-    if (!COOKIE_NAME.test(this.name))
+    if (!isToken(this.name))
       throw badOption(factory, `invalid cookie name ${JSON.stringify(this.name)}.`)
     this.maxAge = options.maxAge ?? TWO_WEEKS
     if (!Number.isInteger(this.maxAge) || this.maxAge <= 0) {
