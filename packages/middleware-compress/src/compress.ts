@@ -149,7 +149,9 @@ function fromIterable(source: AsyncIterable<Uint8Array | string>): ReadableStrea
  * - a response `filter` refuses;
  * - a HEAD request (with Vary): its `Content-Length` stays the unencoded length, which is the
  *   truth about the answer sent;
- * - a client that accepts none of the codings (with Vary).
+ * - a client that accepts none of the codings (with Vary);
+ * - a byte or string body that would not get smaller (with Vary; checked on the synchronous
+ *   path, where the compressed size is known before anything is sent).
  *
  * Byte and string bodies up to `syncLimit` are compressed synchronously (the hook stays on the
  * pipeline's synchronous path); streams, async iterables and larger bodies become a compressed
@@ -264,7 +266,12 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
       let out: Uint8Array | ReadableStream<Uint8Array> | undefined
       if (bytes !== undefined && bytes.byteLength <= syncLimit) {
         const sync = engine.compressSync(coding, bytes)
-        if (sync !== undefined) out = breach === 'pad' ? padGzip(sync) : sync
+        if (sync !== undefined) {
+          // Incompressible bytes (already-compressed data under a textual type): keep the
+          // original, as Django does, rather than send more bytes than we had.
+          if (sync.byteLength >= bytes.byteLength) return
+          out = breach === 'pad' ? padGzip(sync) : sync
+        }
       }
       if (out === undefined) {
         const input =

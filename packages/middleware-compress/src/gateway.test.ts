@@ -65,10 +65,20 @@ function routes() {
         })
     ),
     path('small/', () => text('tiny')),
+    // Compressible bytes under a type that is not in the default list.
     path(
       'png/',
-      () => new CycleResponse(noise(1, 5000), { headers: { 'content-type': 'image/png' } })
+      () =>
+        new CycleResponse(new TextEncoder().encode(BIG), {
+          headers: { 'content-type': 'image/png' },
+        })
     ),
+    // Incompressible bytes under a textual type.
+    path(
+      'random/',
+      () => new CycleResponse(noise(7, 5000), { headers: { 'content-type': 'text/plain' } })
+    ),
+    path('medium/', () => text(BIG.slice(0, 600))),
     path('notype/', () => new CycleResponse(BIG)),
     path(
       'encoded/',
@@ -309,6 +319,7 @@ describe('compress() through @cycle/gateway-node', () => {
 
   it.each([
     ['under the threshold', '/small/', 'tiny'],
+    ['under the threshold (600 bytes)', '/medium/', BIG.slice(0, 600)],
     ['a type that is not compressible', '/png/', null],
     ['no content type', '/notype/', BIG],
     ['a 206 range answer', '/range/', BIG.slice(0, 2000)],
@@ -318,6 +329,14 @@ describe('compress() through @cycle/gateway-node', () => {
     expect(res.headers['content-encoding']).toBeUndefined()
     expect(res.headers['vary']).toBeUndefined()
     if (body !== null) expect(res.body.toString()).toBe(body)
+  })
+
+  it('keeps a body that would not get smaller (random bytes), with Vary', async () => {
+    const res = await get('/random/', 'gzip')
+    expect(res.headers['content-encoding']).toBeUndefined()
+    expect(res.headers['vary']).toBe('Accept-Encoding')
+    expect(res.headers['content-length']).toBe('5000')
+    expect(res.body.equals(Buffer.from(noise(7, 5000)))).toBe(true)
   })
 
   it('skips an already-encoded body (no double encoding, no Vary added)', async () => {
@@ -490,11 +509,11 @@ describe('options through @cycle/gateway-node', () => {
     createApp({ middleware: [compress(options)], urls: routes() })
 
   describe('threshold', () => {
-    const { get } = server(opts({ threshold: 2 }))
+    const { get } = server(opts({ threshold: 512 }))
     it('a lower threshold compresses a small body', async () => {
-      const res = await get('/small/', 'gzip')
+      const res = await get('/medium/', 'gzip')
       expect(res.headers['content-encoding']).toBe('gzip')
-      expect(res.decoded.toString()).toBe('tiny')
+      expect(res.decoded.toString()).toBe(BIG.slice(0, 600))
     })
   })
 
@@ -525,7 +544,7 @@ describe('options through @cycle/gateway-node', () => {
     it('a predicate replaces the list', async () => {
       const png = await get('/png/', 'gzip')
       expect(png.headers['content-encoding']).toBe('gzip')
-      expect(png.decoded.equals(Buffer.from(noise(1, 5000)))).toBe(true)
+      expect(png.decoded.toString()).toBe(BIG)
       expect((await get('/big/', 'gzip')).headers['content-encoding']).toBeUndefined()
     })
     it('filter() false leaves the response alone (no Vary either)', async () => {
