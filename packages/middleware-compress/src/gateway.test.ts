@@ -79,6 +79,21 @@ function routes() {
       () => new CycleResponse(noise(7, 5000), { headers: { 'content-type': 'text/plain' } })
     ),
     path('medium/', () => text(BIG.slice(0, 600))),
+    path(
+      'arraybuffer/',
+      () =>
+        new CycleResponse(new TextEncoder().encode(BIG).buffer as ArrayBuffer, {
+          headers: { 'content-type': 'application/xml' },
+        })
+    ),
+    path('long-stream/', () =>
+      stream(
+        (async function* () {
+          yield BIG
+        })(),
+        { headers: { 'content-type': 'text/plain', 'content-length': String(BIG.length) } }
+      )
+    ),
     path('notype/', () => new CycleResponse(BIG)),
     path(
       'encoded/',
@@ -284,6 +299,16 @@ describe('compress() through @cycle/gateway-node', () => {
     const b = await get('/bytes/', 'deflate')
     expect(b.headers['content-encoding']).toBe('deflate')
     expect(b.decoded.toString()).toBe(BIG)
+  })
+
+  it('an ArrayBuffer body, and a stream that declared its length (the length is dropped)', async () => {
+    const ab = await get('/arraybuffer/', 'gzip')
+    expect(ab.headers['content-encoding']).toBe('gzip')
+    expect(ab.decoded.toString()).toBe(BIG)
+    const st = await get('/long-stream/', 'gzip')
+    expect(st.headers['content-encoding']).toBe('gzip')
+    expect(st.headers['content-length']).toBeUndefined()
+    expect(st.decoded.toString()).toBe(BIG)
   })
 
   it('error answers are compressed too', async () => {
