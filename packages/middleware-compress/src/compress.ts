@@ -134,6 +134,80 @@ function fromIterable(source: AsyncIterable<Uint8Array | string>): ReadableStrea
 }
 
 /**
+ * `input` through `transform`, driven by the reader: each `pull()` feeds source chunks to the
+ * compressor only until it has output to give, so the source is read as fast as the client
+ * reads and no faster, whatever the transform's own writable side says. `pipeThrough` relies on
+ * that side, and Node 20's `CompressionStream` accepts every write at once (its `ready` never
+ * waits): a 32 MiB source was read to the end for a client that had read nothing (found by the
+ * "goes away mid-stream" test; Node 24 is fixed). A cancel (the client went away) cancels the
+ * source and aborts the compressor at once.
+ */
+function through(
+  input: ReadableStream<Uint8Array>,
+  transform: TransformStream<Uint8Array, Uint8Array>
+): ReadableStream<Uint8Array> {
+  const source = input.getReader()
+  const writer = transform.writable.getWriter()
+  const output = transform.readable.getReader()
+  // A source read or a compressor write still in progress when output arrived; the next pull
+  // picks it up. Never awaited alone: the transform may hold a write until its output is read.
+  let reading: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+  let writing: Promise<void> | undefined
+  let ended = false
+  const ignore = (): void => {}
+  const written = (): void => {
+    writing = undefined
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = output.read()
+        let settled = false
+        const arrived = next.then(
+          () => {
+            settled = true
+          },
+          () => {
+            settled = true
+          }
+        )
+        try {
+          while (!settled && !ended) {
+            if (writing !== undefined) {
+              await Promise.race([writing, arrived])
+              continue
+            }
+            reading ??= source.read()
+            const step = await Promise.race([reading, arrived])
+            if (step === undefined) break // output first; the read stays for the next pull
+            reading = undefined
+            if (step.done) {
+              ended = true
+              writer.close().catch(ignore)
+              break
+            }
+            // A failed write errors the transform, so `next` rejects with the cause.
+            writing = writer.write(step.value).then(written, written)
+          }
+        } catch (error) {
+          // The source failed: error the compressor, so `next` rejects and the gateway sees it.
+          writer.abort(error).catch(ignore)
+        }
+        const step = await next
+        if (step.done) controller.close()
+        else controller.enqueue(step.value)
+      },
+      cancel(reason) {
+        source.cancel(reason).catch(ignore)
+        writer.abort(reason).catch(ignore)
+        output.cancel(reason).catch(ignore)
+      },
+    },
+    { highWaterMark: 0 }
+  )
+}
+
+/**
  * Response compression. For each answer it picks a coding from `Accept-Encoding` (q-values,
  * `*`, `identity;q=0`) among the ones the runtime has, compresses the body, sets
  * `Content-Encoding`, drops `Content-Length` (the gateway frames the new body), adds
@@ -280,7 +354,7 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
             : source instanceof ReadableStream
             ? source
             : fromIterable(source as AsyncIterable<Uint8Array | string>)
-        let piped = input.pipeThrough(engine.transform(coding, flush))
+        let piped = through(input, engine.transform(coding, flush))
         if (breach === 'pad') piped = piped.pipeThrough(padGzipStream())
         out = piped
       }

@@ -47,6 +47,7 @@ const CHUNK = 16 * 1024
 const CHUNKS = 2048 // 32 MiB in all: more than loopback socket buffers hold (about 8 MiB here)
 
 let pulled = 0
+let cancelled: unknown = 'not cancelled'
 let release: () => void = () => {}
 
 function routes() {
@@ -144,6 +145,7 @@ function routes() {
     ),
     path('noise/', () => {
       pulled = 0
+      cancelled = 'not cancelled'
       let i = 0
       return stream(
         new ReadableStream<Uint8Array>(
@@ -153,6 +155,9 @@ function routes() {
               pulled++
               controller.enqueue(noise(i + 1, CHUNK))
               i++
+            },
+            cancel(reason) {
+              cancelled = reason
             },
           },
           { highWaterMark: 1 }
@@ -618,5 +623,30 @@ describe('options through @cycle/gateway-node', () => {
     it('a client without gzip gets the plain body', async () => {
       expect((await get('/big/', 'br')).headers['content-encoding']).toBeUndefined()
     })
+  })
+})
+
+describe.each([
+  ['zlib', 'br'],
+  ['web', 'gzip'],
+] as const)('a client that goes away mid-stream (engine %s)', (engine, coding) => {
+  const { open } = server(createApp({ middleware: [compress({ engine })], urls: routes() }))
+
+  it('the source is read only as far as the client reads, then cancelled', async () => {
+    const res = await open('/noise/', { 'accept-encoding': coding })
+    expect(res.headers['content-encoding']).toBe(coding)
+    await new Promise((resolve) => res.once('data', resolve))
+    res.pause()
+    await new Promise((r) => setTimeout(r, 300))
+    // Socket buffers hold about 8 MiB of the 32: the source must have stopped well short.
+    expect(pulled).toBeLessThan(CHUNKS / 2)
+    res.destroy()
+    for (let i = 0; i < 50 && cancelled === 'not cancelled'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(cancelled).not.toBe('not cancelled')
+    const after = pulled
+    await new Promise((r) => setTimeout(r, 200))
+    expect(pulled).toBe(after)
   })
 })
