@@ -650,3 +650,39 @@ describe.each([
     expect(pulled).toBe(after)
   })
 })
+
+describe.each(['zlib', 'web'] as const)('a source that fails mid-stream (engine %s)', (engine) => {
+  const errors: unknown[] = []
+  const app = createApp({
+    middleware: [compress({ engine })],
+    urls: [
+      path('broken/', () =>
+        stream(
+          (async function* () {
+            yield BIG
+            await new Promise((r) => setTimeout(r, 20))
+            throw new Error('database went away')
+          })(),
+          { headers: { 'content-type': 'text/plain' } }
+        )
+      ),
+    ],
+  })
+  app.on('requestException', (_request, error) => errors.push(error))
+  const { open } = server(app)
+
+  it('reaches the app’s requestException listeners and cuts the response short', async () => {
+    const res = await open('/broken/', { 'accept-encoding': 'gzip' })
+    expect(res.headers['content-encoding']).toBe('gzip')
+    const outcome = await new Promise<string>((resolve) => {
+      res.on('data', () => {})
+      res.on('end', () => resolve(res.complete ? 'complete' : 'incomplete'))
+      res.on('error', () => resolve('error'))
+      res.on('aborted', () => resolve('aborted'))
+    })
+    expect(outcome).not.toBe('complete')
+    for (let i = 0; i < 20 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(errors).toHaveLength(1)
+    expect(String(errors[0])).toContain('database went away')
+  })
+})
