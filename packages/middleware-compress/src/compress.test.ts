@@ -74,6 +74,20 @@ describe('COMPRESSIBLE', () => {
   ])('%s is not', (type) => expect(COMPRESSIBLE.test(type)).toBe(false))
 })
 
+describe('types', () => {
+  it('a /g expression answers the same for every request (no lastIndex carried over)', async () => {
+    const app = createApp({
+      middleware: [compress({ types: /^text\//g })],
+      urls: [path('', () => text(BIG))],
+    })
+    const client = createTestClient(app)
+    for (let i = 0; i < 4; i++) {
+      const res = await client.get('/', { headers: { 'accept-encoding': 'gzip' } })
+      expect(res.headers.get('content-encoding')).toBe('gzip')
+    }
+  })
+})
+
 describe('runtime selection', () => {
   afterEach(() => {
     vi.unstubAllGlobals()

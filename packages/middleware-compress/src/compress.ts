@@ -269,8 +269,14 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
   if (!(types instanceof RegExp) && typeof types !== 'function') {
     bad('"types" must be a RegExp or a function.')
   }
+  // A /g or /y expression keeps `lastIndex` between calls and would answer every other request
+  // differently: test with a copy without those flags.
+  const typeRe =
+    types instanceof RegExp ? new RegExp(types.source, types.flags.replace(/[gy]/g, '')) : null
   const compressible =
-    types instanceof RegExp ? (type: string) => types.test(type) : (type: string) => types(type)
+    typeRe !== null
+      ? (type: string) => typeRe.test(type)
+      : (type: string) => (types as (contentType: string) => boolean)(type)
   const filter = options.filter
   if (filter !== undefined && typeof filter !== 'function') bad('"filter" must be a function.')
   const breach = options.breach ?? false
