@@ -23,6 +23,7 @@ describe('options', () => {
     [{ level: { lzma: 1 } }, /unknown coding "lzma"/],
     [{ encodings: ['gzip', 'lz4'] }, /unknown coding "lz4"/],
     [{ encodings: 'gzip' }, /"encodings" must be an array/],
+    [{ encodings: [] }, /"encodings" must list at least one coding/],
     [{ types: 'text/*' }, /"types" must be a RegExp or a function/],
     [{ filter: true }, /"filter" must be a function/],
     [{ breach: true }, /"breach" must be 'pad' or false/],

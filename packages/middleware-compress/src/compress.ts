@@ -283,6 +283,8 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
   if (breach !== false && breach !== 'pad') bad(`"breach" must be 'pad' or false.`)
   const wanted = options.encodings ?? ENCODINGS
   if (!Array.isArray(wanted)) bad('"encodings" must be an array.')
+  if (wanted.length === 0)
+    bad('"encodings" must list at least one coding (or leave out compress()).')
   for (const coding of wanted) {
     if (!ENCODINGS.includes(coding)) bad(`unknown coding ${JSON.stringify(coding)} in "encodings".`)
   }
