@@ -9,6 +9,11 @@
  * - A streamed body that fails after the response went out is reported (the app's
  *   `requestException` listeners, then `onError`) before the runtime resets the connection; the
  *   runtime would otherwise swallow it.
+ * - A body the app already encoded (`Content-Encoding` set, by a view with precompressed bytes or
+ *   by `@cycle/middleware-compress`) goes out with workerd's `encodeBody: 'manual'`. By default
+ *   workerd encodes a body itself to match `Content-Encoding` (gzip, br), so those bytes would be
+ *   compressed twice (found by the conformance suite's compress scenario). Node, Bun and Deno
+ *   ignore the member.
  */
 import type { BodyInit, CycleRequest, CycleResponse } from '@cycle/core'
 import { headerFields, iterableToStream } from '@cycle/core/gateway'
@@ -28,12 +33,34 @@ export function toWebResponse(
     return response.toResponse(true)
   }
   if (typeof body === 'string' || body === null || body === undefined) {
-    return response.toResponse(false)
+    return encoded(response) ? manual(response, body ?? null) : response.toResponse(false)
   }
   if (!(body instanceof Uint8Array || body instanceof ArrayBuffer)) {
     response.body = guarded(body, (error) => report(error, request))
   }
-  return response.toResponse(false)
+  return encoded(response) ? manual(response, response.body) : response.toResponse(false)
+}
+
+/** Whether the app says the body is already encoded (and the status allows a body). */
+function encoded(response: CycleResponse): boolean {
+  const status = response.status
+  return (
+    status >= 200 &&
+    status !== 204 &&
+    status !== 304 &&
+    headerFields(response.headers)['content-encoding'] !== undefined
+  )
+}
+
+/** The Response, with workerd told that the bytes are already encoded (see the module notes). */
+function manual(response: CycleResponse, body: BodyInit | undefined): Response {
+  if (body === undefined) body = response.render()
+  const init = {
+    status: response.status,
+    headers: response.headers.toPairs(),
+    encodeBody: 'manual',
+  }
+  return new Response(body as globalThis.BodyInit | null, init as ResponseInit)
 }
 
 /** Sets the length the GET would have sent (unless the app set one) and releases a stream. */
