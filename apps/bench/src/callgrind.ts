@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { sendRequests, warmUp } from './client'
-import { ROUTES, type ServerSpec } from './servers'
+import { routesOf, type ServerSpec } from './servers'
 import { startServer } from './spawn'
 
 const run = promisify(execFile)
@@ -68,7 +68,7 @@ export function newestDump(dir: string, base: string): string {
   return join(dir, `${base}.${best}`)
 }
 
-/** Measures one server on every route; returns instructions per request by route id. */
+/** Measures one server on every route it serves; returns instructions per request by route id. */
 export async function measure(spec: ServerSpec, o: CallgrindOptions): Promise<InstrPerRoute> {
   const base = `${spec.id}.${o.tag}.cg`
   const server = await startServer(spec, {
@@ -81,9 +81,10 @@ export async function measure(spec: ServerSpec, o: CallgrindOptions): Promise<In
     timeout: 180_000,
   })
   try {
-    await warmUp(server.port, ROUTES, o.warmup)
+    const routes = routesOf(spec)
+    await warmUp(server.port, routes, o.warmup)
     const out: InstrPerRoute = {}
-    for (const route of ROUTES) {
+    for (const route of routes) {
       // A short second warm-up: the route measured last must not be colder than the first.
       await sendRequests(server.port, route, o.settle ?? Math.ceil(o.warmup / 4), o.connections)
       await control(server.pid, '-z')

@@ -5,13 +5,22 @@
  * Used where the count must be exact (callgrind, memory); autocannon does the timed runs.
  */
 import { Agent, request } from 'node:http'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import type { Probe } from './servers'
 
-/** A full answer, for the identity check. */
+/** A full answer, for the identity check (the body decoded when it came compressed). */
 export interface Answer {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Buffer
+}
+
+/** A body as sent, decoded by its `Content-Encoding` (gzip, deflate, br). */
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'gzip') return gunzipSync(body)
+  if (encoding === 'deflate') return inflateSync(body)
+  if (encoding === 'br') return brotliDecompressSync(body)
+  return body
 }
 
 /** Sends one request; resolves with the whole answer. Bounded by `timeout` ms. */
@@ -31,7 +40,7 @@ export function fetchOnce(
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            body: Buffer.concat(chunks),
+            body: decode(Buffer.concat(chunks), res.headers['content-encoding']),
           })
         )
         res.on('error', reject)

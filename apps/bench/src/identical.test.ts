@@ -63,26 +63,48 @@ describe('the reference server', () => {
       expect(reference[r4]?.body.toString()).toBe(reference[r3]?.body.toString())
     }
   })
+
+  it('answers route 5 with the envelope, the stack headers and a 401 without a valid JWT', () => {
+    const r5 = reference['r5']
+    expect(JSON.parse(r5?.body.toString() ?? '')).toEqual(
+      JSON.parse(reference['r3']?.body.toString() ?? '')
+    )
+    expect(compare(reference, reference)).toEqual([])
+    expect(r5?.headers['access-control-allow-origin']).toBe('https://app.example')
+    expect(r5?.headers['etag']).toMatch(/^"/)
+    for (const id of ['r5-none', 'r5-bad']) expect(reference[id]?.status).toBe(401)
+  })
+
+  it("reports a route-5 answer without the stack's headers", () => {
+    const r5 = reference['r5']
+    if (r5 === undefined) throw new Error('no r5 answer')
+    const { 'access-control-allow-origin': _cors, etag: _etag, ...headers } = r5.headers
+    const problems = compare(reference, { ...reference, r5: { ...r5, headers } })
+    expect(problems.join('\n')).toMatch(/access-control-allow-origin differs[\s\S]*etag differs/)
+  })
 })
 
 describe.each(SERVERS.slice(1).map((s) => [s.id]))('%s', (id) => {
   const server = (): Running => running.find((r) => r.spec.id === id) as Running
 
   it('answers every probe like the reference (status, media type, body)', async () => {
-    expect(compareServer(id, reference, await collect(server().port))).toEqual([])
+    expect(compareServer(id, reference, await collect(server().port, server().spec))).toEqual([])
   })
 
-  it('needs every difference it is allowed on route 4', async () => {
+  it('needs every difference it is allowed on routes 4 and 5', async () => {
     // An accepted difference that no longer happens should leave the list (and the report).
-    const answers = await collect(server().port)
+    const answers = await collect(server().port, server().spec)
     for (const a of acceptedFor(id)) {
       const others = acceptedFor(id).filter((b) => b !== a)
-      expect(compare(reference, answers, others), `${a.probe} ${a.field}`).not.toEqual([])
+      expect(
+        compare(reference, answers, others, server().spec),
+        `${a.probe} ${a.field}`
+      ).not.toEqual([])
     }
   })
 
   it('makes up a request id when none is sent, the same in header and envelope', async () => {
-    expect(await checkFreshRequestId(server().port)).toEqual([])
+    expect(await checkFreshRequestId(server().port, server().spec)).toEqual([])
   })
 })
 

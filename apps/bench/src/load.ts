@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
-import { ROUTES, SERVERS, type Probe, type ServerSpec } from './servers'
+import { ROUTES, serves, SERVERS, type Probe, type ServerSpec } from './servers'
 import { startServer, type Running } from './spawn'
 import { median } from './stats'
 
@@ -79,12 +79,14 @@ export async function runLoad(
     const warm = o.warmupRequests === undefined ? { seconds: 1 } : { requests: o.warmupRequests }
     if (o.warmupRequests !== 0)
       for (const r of running)
-        for (const route of ROUTES) await cannon(r.port, route, warm, o.connections)
+        for (const route of ROUTES)
+          if (serves(r.spec, route)) await cannon(r.port, route, warm, o.connections)
     const raw: Record<string, { rps: number; p99: number }[][]> = {}
     for (let round = 0; round < o.rounds; round++) {
       const order = running.map((_, i) => running[(i + round) % running.length] as Running)
       for (const r of order) {
         for (const route of ROUTES) {
+          if (!serves(r.spec, route)) continue
           const m = await cannon(r.port, route, { seconds: o.duration }, o.connections)
           ;(
             (raw[r.spec.id] ??= ROUTES.map(() => []))[ROUTES.indexOf(route)] as {
@@ -104,6 +106,7 @@ export async function runLoad(
       const rows = raw[r.spec.id] as { rps: number; p99: number }[][]
       cells[r.spec.id] = {}
       ROUTES.forEach((route, i) => {
+        if (!serves(r.spec, route)) return
         const list = rows[i] as { rps: number; p99: number }[]
         const ref = base[i] as { rps: number; p99: number }[]
         ;(cells[r.spec.id] as Record<string, LoadCell>)[route.id] = {

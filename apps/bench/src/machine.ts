@@ -27,7 +27,9 @@ export function machineInfo(): MachineInfo {
     date: new Date().toISOString(),
     nproc: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
-    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free)`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(
+      1
+    )} GiB free)`,
     node: process.version,
     v8: process.versions.v8,
     loadAtStart: loadavg()
@@ -39,10 +41,16 @@ export function machineInfo(): MachineInfo {
 
 function commitOf(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../../packages', 'src', 'package.json'], {
-      cwd: ROOT,
-    }).toString()
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
+      .toString()
+      .trim()
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', '../../packages', 'src', 'package.json'],
+      {
+        cwd: ROOT,
+      }
+    ).toString()
     return dirty.trim() === '' ? head : `${head}+dirty`
   } catch {
     return 'unknown (no git)'
@@ -71,6 +79,11 @@ export function versionOf(name: string): string {
 /** Every peer package the report lists. */
 export const PEERS: readonly string[] = [
   'fastify',
+  '@fastify/helmet',
+  '@fastify/cors',
+  '@fastify/etag',
+  '@fastify/compress',
+  '@fastify/jwt',
   'hono',
   '@hono/node-server',
   'h3',

@@ -89,8 +89,8 @@ async function verify(): Promise<void> {
     const problems: string[] = []
     for (const r of running) {
       for (const p of [
-        ...compareServer(r.spec.id, reference, await collect(r.port)),
-        ...(await checkFreshRequestId(r.port)),
+        ...compareServer(r.spec.id, reference, await collect(r.port, r.spec)),
+        ...(await checkFreshRequestId(r.port, r.spec)),
       ]) {
         problems.push(`${r.spec.id}: ${p}`)
       }
@@ -159,9 +159,7 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
     await fn()
   } catch (error) {
     failed = true
-    log(
-      `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
-    )
+    log(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
   }
   save()
 }
@@ -206,7 +204,9 @@ await step('memory', async () => {
   if (cycle !== undefined && m.checkpoints.length > 0) {
     results.growth = await growth(cycle, m.checkpoints, m.warmup)
     log(
-      `growth: ${results.growth.map((p) => `${p.requests}: ${(p.sample.rss / 2 ** 20).toFixed(1)} MiB`).join(', ')}`
+      `growth: ${results.growth
+        .map((p) => `${p.requests}: ${(p.sample.rss / 2 ** 20).toFixed(1)} MiB`)
+        .join(', ')}`
     )
   }
 })
@@ -263,7 +263,9 @@ await step('cold', async () => {
       cell.startInstr.push(r.start)
       cell.firstInstr.push(r.first)
       log(
-        `cold ${spec.id} #${rep + 1}: ${(r.start / 1e6).toFixed(0)}M to the first answer, ${Math.round(r.first)} instr/req over ${c.requests}`
+        `cold ${spec.id} #${rep + 1}: ${(r.start / 1e6).toFixed(
+          0
+        )}M to the first answer, ${Math.round(r.first)} instr/req over ${c.requests}`
       )
     })
   ).flat()

@@ -14,7 +14,7 @@
 import autocannon from 'autocannon'
 import { inprocBundle } from './build'
 import { sendRequests, warmUp } from './client'
-import { ROUTES, type Probe, type ServerSpec } from './servers'
+import { ROUTES, routesOf, type Probe, type ServerSpec } from './servers'
 import { startServer, type Running } from './spawn'
 
 /** What the probe answers. */
@@ -42,7 +42,7 @@ function ask(server: Running, message: 'gc' | 'read'): Promise<MemorySample> {
 
 const route2 = ROUTES[1] as (typeof ROUTES)[number]
 
-/** Routes whose allocation is measured: JSON, hand-written middlewares, packages. */
+/** Routes whose allocation is measured: JSON, hand-written middlewares, packages, the stack. */
 export const MEMORY_ROUTES: readonly Probe[] = ROUTES.slice(1)
 
 /** Bytes allocated on the JS heap per request, by route id (`MEMORY_ROUTES`). */
@@ -62,11 +62,12 @@ export async function bytesPerRequest(
     ],
   })
   try {
-    await warmUp(server.port, MEMORY_ROUTES, warmup)
+    const routes = routesOf(spec, MEMORY_ROUTES)
+    await warmUp(server.port, routes, warmup)
     const out: Record<string, number> = {}
     // Two windows per route, the smaller kept: a one-time allocation (a lazily built table, a
     // socket's buffers) can only add to a window, and read 6% on one route of the raw server.
-    for (const route of MEMORY_ROUTES) {
+    for (const route of routes) {
       const first = await measureWindow(server, route, window)
       out[route.id] = Math.min(first, await measureWindow(server, route, window))
     }

@@ -11,9 +11,11 @@ export interface AcceptedDifference {
   readonly probe: string
   /**
    * What may differ: `detail`, the problem document's `detail` member (the rest of the document
-   * must match); `challenge`, a 401 without a `WWW-Authenticate` header.
+   * must match); `challenge`, a 401 without a `WWW-Authenticate` header; `refusal`, a 401 whose
+   * media type, body and challenge are the package's own (status and request id must match);
+   * `encoding`, a compressed body (compared once decoded) where the others send it as is.
    */
-  readonly field: 'detail' | 'challenge'
+  readonly field: 'detail' | 'challenge' | 'refusal' | 'encoding'
   /** Why, for the report. */
   readonly why: string
 }
@@ -34,9 +36,11 @@ export interface PeerNote {
   readonly routes: string
   /** Route 4: the packages and how they are configured. */
   readonly packages: string
+  /** Route 5 (the real stack), for the servers that serve it: the packages and their options. */
+  readonly stack?: string
   /** The docs followed. */
   readonly docs: readonly DocLink[]
-  /** Differences the identity check accepts (route 4 only). */
+  /** Differences the identity check accepts (routes 4 and 5 only). */
   readonly accepted: readonly AcceptedDifference[]
 }
 
@@ -49,6 +53,8 @@ export const PEER_NOTES: readonly PeerNote[] = [
       "Route 3: three hook middlewares (`defineMiddleware`) on an `include('api/', …)`, the envelope in a `render` hook, as core's README writes them.",
     packages:
       "Route 4: `format({ meta })` first (the `meta` option hands the request id to the envelope, format's README \"Metadata\"), `requestId()` of `@cycle/middleware-observe` (a valid incoming `X-Request-Id` kept, else a UUID; the package, not a hand-written hook, since it exists), `authenticate({ backends: [bearerBackend({ verify })] })` with `timingSafeEqual()`, and the `requireAuth({ message })` guard on the route; all on an `include('pkg/', …)`.",
+    stack:
+      "Route 5: on an `include('stack/', …)`, in docs/middleware-order.md's order: `requestId()` of `@cycle/middleware-observe` (handed to the envelope by `format({ meta })`), `securityHeaders({ frameOptions: 'SAMEORIGIN', contentSecurityPolicy: { directives: { defaultSrc: [\"'self'\"] } } })`, `cors({ origin: ['https://app.example'], credentials: true })`, `compress()` (below its 1 KiB threshold here: negotiation only), `conditional()` (strong ETag hashed from the rendered body), `format()` and `authenticate({ backends: [jwtBackend({ secret, algorithms: ['HS256'], toUser })] })`, with `requireAuth({ message })` on the route. `Strict-Transport-Security` is sent on HTTPS requests only (RFC 6797 §7.2), so not on the bench's plain HTTP; the check does not compare it.",
     docs: [
       { title: '@cycle/core README', url: '../../../packages/core/README.md' },
       {
@@ -59,12 +65,29 @@ export const PEER_NOTES: readonly PeerNote[] = [
         title: '@cycle/middleware-format README',
         url: '../../../packages/middleware-format/README.md',
       },
+      {
+        title: '@cycle/middleware-security README',
+        url: '../../../packages/middleware-security/README.md',
+      },
+      {
+        title: '@cycle/middleware-cors README',
+        url: '../../../packages/middleware-cors/README.md',
+      },
+      {
+        title: '@cycle/middleware-conditional README',
+        url: '../../../packages/middleware-conditional/README.md',
+      },
     ],
     accepted: [
       {
         probe: 'r4-bad',
         field: 'detail',
         why: 'a wrong token is refused by `bearerBackend` with RFC 6750\'s `invalid_token`: detail "The access token is invalid." and `Bearer error="invalid_token", error_description="…"` (route 3 says the token is required)',
+      },
+      {
+        probe: 'r5-bad',
+        field: 'detail',
+        why: '`jwtBackend` says why the token was refused: detail "The token is malformed." with `Bearer error="invalid_token"`',
       },
     ],
   },
@@ -82,6 +105,15 @@ export const PEER_NOTES: readonly PeerNote[] = [
         url: 'https://fastify.dev/docs/latest/Reference/Server/#requestidheader',
       },
       { title: '@fastify/bearer-auth', url: 'https://github.com/fastify/fastify-bearer-auth' },
+      { title: '@fastify/helmet', url: 'https://github.com/fastify/fastify-helmet' },
+      { title: '@fastify/cors', url: 'https://github.com/fastify/fastify-cors' },
+      { title: '@fastify/etag', url: 'https://github.com/fastify/fastify-etag' },
+      { title: '@fastify/compress', url: 'https://github.com/fastify/fastify-compress' },
+      { title: '@fastify/jwt', url: 'https://github.com/fastify/fastify-jwt' },
+      {
+        title: 'Plugins guide (encapsulation)',
+        url: 'https://fastify.dev/docs/latest/Guides/Plugins-Guide/',
+      },
       { title: 'Ecosystem (core plugins)', url: 'https://fastify.dev/ecosystem/' },
       {
         title: 'Validation and Serialization (response schemas)',
@@ -99,6 +131,16 @@ export const PEER_NOTES: readonly PeerNote[] = [
         field: 'challenge',
         why: 'same: no `WWW-Authenticate` header from `@fastify/bearer-auth`',
       },
+      {
+        probe: 'r5-none',
+        field: 'refusal',
+        why: "`@fastify/jwt`'s own 401: Fastify's error JSON (`application/json`, `{statusCode, code: 'FST_JWT_NO_AUTHORIZATION_IN_HEADER', error, message}`), no `WWW-Authenticate`",
+      },
+      {
+        probe: 'r5-bad',
+        field: 'refusal',
+        why: "same, with `code: 'FST_JWT_AUTHORIZATION_TOKEN_INVALID'`",
+      },
     ],
   },
   {
@@ -108,6 +150,8 @@ export const PEER_NOTES: readonly PeerNote[] = [
       "Changed after the review: `c.json()` now sends its own `application/json` (the bench passed an explicit `content-type` header to every call), and route 3's request id is set with `c.header()` before `await next()`, as Hono's own `requestId()` does (after `next()`, `c.header()` rebuilt the finished Response). The envelope stays a helper a middleware puts on the context (the docs' \"Extending the Context in Middleware\"): Hono has no response-data stage.",
     packages:
       "Route 4: the built-in `requestId({ headerName })` and `bearerAuth({ token })` on `app.use('/pkg/*', …)`; the 401 is the same problem document through `bearerAuth`'s `noAuthenticationHeader`/`invalidToken` `message` option (typed to accept a `Response`), with `wwwAuthenticateHeader: 'Bearer'` for the missing token. `bearerAuth` compares tokens in constant time by hashing both (SHA-256 through crypto.subtle unless its `hashFunction` option says otherwise).",
+    stack:
+      "Route 5: on `app.use('/stack/*', …)`, `requestId({ headerName })`, `secureHeaders({ contentSecurityPolicy: { defaultSrc: [\"'self'\"] } })` (its defaults give the other headers), `cors({ origin: 'https://app.example', credentials: true })`, `compress()`, `etag()` (a weak tag) and `jwt({ secret, alg: 'HS256' })`, the claims read from `c.var.jwtPayload`.",
     docs: [
       { title: 'Middleware guide', url: 'https://hono.dev/docs/guides/middleware' },
       { title: 'Context: json, header, set/get', url: 'https://hono.dev/docs/api/context' },
@@ -119,8 +163,32 @@ export const PEER_NOTES: readonly PeerNote[] = [
         title: 'Request ID middleware',
         url: 'https://hono.dev/docs/middleware/builtin/request-id',
       },
+      {
+        title: 'Secure Headers middleware',
+        url: 'https://hono.dev/docs/middleware/builtin/secure-headers',
+      },
+      { title: 'CORS middleware', url: 'https://hono.dev/docs/middleware/builtin/cors' },
+      { title: 'ETag middleware', url: 'https://hono.dev/docs/middleware/builtin/etag' },
+      { title: 'Compress middleware', url: 'https://hono.dev/docs/middleware/builtin/compress' },
+      { title: 'JWT Auth middleware', url: 'https://hono.dev/docs/middleware/builtin/jwt' },
     ],
-    accepted: [],
+    accepted: [
+      {
+        probe: 'r5',
+        field: 'encoding',
+        why: '`compress()` gzips the 73-byte answer: a `c.json()` body has no `Content-Length`, so its 1 KiB threshold does not apply (the body matches once decoded; its instruction count includes the gzip)',
+      },
+      {
+        probe: 'r5-none',
+        field: 'refusal',
+        why: '`jwt()`\'s own 401: `text/plain` "Unauthorized" (gzipped too), with `WWW-Authenticate: Bearer realm=…, error="invalid_request"`',
+      },
+      {
+        probe: 'r5-bad',
+        field: 'refusal',
+        why: 'same, with `error="invalid_token"`',
+      },
+    ],
   },
   {
     ids: ['h3'],

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { buildAll } from './build'
 import { sendRequests, warmUp } from './client'
-import { ROUTES, SERVERS } from './servers'
+import { ROUTES, routesOf, SERVERS } from './servers'
 import { startServer } from './spawn'
 
 const run = promisify(execFile)
@@ -114,10 +114,10 @@ const server = await startServer(spec, {
 })
 const requests = Number(process.env['REQUESTS'] ?? 3000)
 const warmup = Number(process.env['WARMUP'] ?? 6000)
-const selected = ROUTES.filter((r) => routes.length === 0 || routes.includes(r.id))
+const selected = routesOf(spec).filter((r) => routes.length === 0 || routes.includes(r.id))
 const dumps: Array<[string, number]> = []
 try {
-  await warmUp(server.port, ROUTES, warmup)
+  await warmUp(server.port, routesOf(spec), warmup)
   for (const route of selected) {
     await sendRequests(server.port, route, warmup / 4, 1)
     await run('callgrind_control', ['-z', String(server.pid)])
@@ -125,7 +125,11 @@ try {
     await sendRequests(server.port, route, requests, 1)
     await run('callgrind_control', ['-i', 'off', String(server.pid)])
     await run('callgrind_control', ['-d', String(server.pid)])
-    const n = Math.max(...readdirSync(dir).filter((f) => f.startsWith('cg.')).map((f) => Number(f.slice(3))))
+    const n = Math.max(
+      ...readdirSync(dir)
+        .filter((f) => f.startsWith('cg.'))
+        .map((f) => Number(f.slice(3)))
+    )
     dumps.push([route.id, n])
   }
 } finally {
@@ -137,12 +141,15 @@ for (const [id, n] of dumps) {
   const costs = selfCosts(`${base}.${n}`, syms)
   let total = 0
   for (const c of costs.values()) total += c
-  console.log(`\n== ${serverId} ${id}: ${(total / requests).toFixed(0)} instr/req (self, by function)`)
+  console.log(
+    `\n== ${serverId} ${id}: ${(total / requests).toFixed(0)} instr/req (self, by function)`
+  )
   writeFileSync(
     join(dir, `${id}.json`),
     JSON.stringify(Object.fromEntries([...costs].map(([k, v]) => [k, v / requests])))
   )
   const rows = [...costs].sort((a, b) => b[1] - a[1]).slice(0, top)
-  for (const [name, c] of rows) console.log(`${(c / requests).toFixed(0).padStart(8)}  ${name.slice(0, 150)}`)
+  for (const [name, c] of rows)
+    console.log(`${(c / requests).toFixed(0).padStart(8)}  ${name.slice(0, 150)}`)
 }
 console.log(`\ndumps in ${dir}`)

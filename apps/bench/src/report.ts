@@ -7,7 +7,7 @@ import type { GrowthPoint } from './memory'
 import type { LoadResult } from './load'
 import type { MachineInfo } from './machine'
 import { renderCold, renderMemory, renderPeers } from './report-sections'
-import { ROUTES, SERVERS } from './servers'
+import { BASE_ROUTES, ROUTES, SERVERS } from './servers'
 import { median, spread } from './stats'
 
 /** Everything one run measured (also written as JSON beside the report). */
@@ -52,6 +52,10 @@ export function instrOf(r: Results, server: string, route: string): number {
   return median(r.instr[server]?.[route] ?? [])
 }
 
+/** What the report says of route 5 wherever its figures appear. */
+export const STACK_NOTE =
+  "Route 5, the real stack (request id, security headers, CORS from an allowed origin, ETag, compression, JWT auth, envelope), is served by the hand-written floor, Cycle, Fastify and Hono only (— elsewhere); its answer is below every compression threshold (1 KiB), so compression only negotiates (reads `Accept-Encoding`, sends the body as is), except in Hono, whose `compress()` gzips it (a `c.json()` body has no `Content-Length` for its threshold to read). Cycle's route 5 has no compression middleware yet (`@cycle/middleware-compress` is not merged) and writes its request id as a hook (`@cycle/middleware-observe` neither)."
+
 /** The issue's targets, each with its verdict. */
 export function targets(r: Results): { target: string; holds: boolean | null; detail: string }[] {
   const out: { target: string; holds: boolean | null; detail: string }[] = []
@@ -61,7 +65,7 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
   // JSON.stringify too, and Cycle with response schemas against every peer, schemas included.
   const withSchemas = new Set(['fastify-schema'])
   const limits: Record<string, number> = { r1: 1.05, r2: 1.05, r3: 1.1, r4: 1.1 }
-  for (const route of ROUTES) {
+  for (const route of BASE_ROUTES) {
     const ratio = instrOf(r, 'cycle', route.id) / instrOf(r, 'node', route.id)
     const limit = limits[route.id] as number
     out.push({
@@ -91,7 +95,7 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
           : `${label(server)} ${k(cycle)} vs best peer ${label(best.id)} ${k(best.v)}`,
     })
   }
-  for (const route of ROUTES.slice(1)) {
+  for (const route of BASE_ROUTES.slice(1)) {
     fewer(
       'cycle',
       peers.filter((id) => !withSchemas.has(id)),
@@ -111,7 +115,9 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       const b = instrOf(r, theirs, r4.id)
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue
       out.push({
-        target: `${label(ours)}: fewer instr/req than ${label(theirs)}'s idiomatic equivalent, ${r4.label}`,
+        target: `${label(ours)}: fewer instr/req than ${label(theirs)}'s idiomatic equivalent, ${
+          r4.label
+        }`,
         holds: a < b,
         detail: `${k(a)} vs ${k(b)}`,
       })
@@ -127,9 +133,25 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       })
     }
   }
+  // Route 5, the real stack, against the two peers that serve it.
+  const r5 = ROUTES[4]
+  if (r5 !== undefined) {
+    const a = instrOf(r, 'cycle', r5.id)
+    const peers = ['fastify', 'hono'].map((id) => ({ id, v: instrOf(r, id, r5.id) }))
+    if (Number.isFinite(a) || peers.some((p) => Number.isFinite(p.v))) {
+      const measured = Number.isFinite(a) && peers.every((p) => Number.isFinite(p.v))
+      out.push({
+        target: `${label('cycle')}: fewer instr/req than Fastify and Hono, ${r5.label}`,
+        holds: measured ? peers.every((p) => a < p.v) : null,
+        detail: measured
+          ? `${k(a)} vs ${peers.map((p) => `${label(p.id)} ${k(p.v)}`).join(', ')}`
+          : 'not measured',
+      })
+    }
+  }
   const fi = r.fetchInstr ?? {}
   if (fi['cycle'] !== undefined && fi['hono'] !== undefined) {
-    const routes = ROUTES.map((route) => route.id)
+    const routes = BASE_ROUTES.map((route) => route.id)
     const at = (name: string, id: string): number => median(fi[name]?.[id] ?? [])
     out.push({
       target: "fetch handler cheaper than Hono's app.fetch, instr/req (every route)",
@@ -138,7 +160,7 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
     })
   }
   if (r.fetch !== null) {
-    const routes = ROUTES.map((route) => route.id)
+    const routes = BASE_ROUTES.map((route) => route.id)
     const worse = routes.filter(
       (id) => (r.fetch?.['cycle']?.[id]?.p50 ?? Infinity) >= (r.fetch?.['hono']?.[id]?.p50 ?? 0)
     )
@@ -148,7 +170,9 @@ export function targets(r: Results): { target: string; holds: boolean | null; de
       detail: routes
         .map(
           (id) =>
-            `${id}: ${ns(r.fetch?.['cycle']?.[id]?.p50 ?? NaN)} vs ${ns(r.fetch?.['hono']?.[id]?.p50 ?? NaN)} ns`
+            `${id}: ${ns(r.fetch?.['cycle']?.[id]?.p50 ?? NaN)} vs ${ns(
+              r.fetch?.['hono']?.[id]?.p50 ?? NaN
+            )} ns`
         )
         .join(', '),
     })
@@ -180,11 +204,17 @@ export function renderReport(r: Results): string {
   push(
     '# Cycle benchmark report',
     '',
-    `Generated by \`pnpm bench${r.mode === 'quick' ? ' --quick' : ''}\` (${r.mode} mode) on ${m.date}, in ${Math.round(r.durationSeconds / 60)} min, at commit ${m.commit ?? 'unknown'}.`,
+    `Generated by \`pnpm bench${r.mode === 'quick' ? ' --quick' : ''}\` (${r.mode} mode) on ${
+      m.date
+    }, in ${Math.round(r.durationSeconds / 60)} min, at commit ${m.commit ?? 'unknown'}.`,
     '',
     `- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${m.memory}; load average ${m.loadAtStart} at start, ${r.loadAtEnd} at the end (a shared machine: timings move, instruction counts much less).`,
     `- Node ${m.node} (V8 ${m.v8}), no extra node flags for the servers (V8 defaults, semi-space included). Every server is an esbuild bundle of its entry on that node; npm peers load from their published files.`,
-    `- ${r.valgrind ?? 'valgrind missing'}: \`valgrind ${['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file'].join(' ')}\`.`,
+    `- ${r.valgrind ?? 'valgrind missing'}: \`valgrind ${[
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--smc-check=all-non-file',
+    ].join(' ')}\`.`,
     `- Settings: \`${JSON.stringify(r.settings)}\``,
     `- Versions: ${Object.entries(r.versions)
       .map(([n, v]) => `${n} ${v}`)
@@ -203,7 +233,7 @@ export function renderReport(r: Results): string {
     push(
       '## Instructions per request (callgrind, primary figure)',
       '',
-      `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. Each server is first warmed up on the four routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
+      `Median of ${repeats} run(s); spread = (max − min) / median. Lower is better. × node = ratio to the hand-written node:http server. ${STACK_NOTE} Each server is first warmed up on its routes interleaved, on a fresh keep-alive connection every 500 requests (so the JIT has seen every route and several sockets), then per route: a short warm-up, counters zeroed, the counted requests on one connection.`,
       '',
       `| server | ${ROUTES.map((rt) => `${rt.label} | spread | × node`).join(' | ')} |`,
       `|---|${ROUTES.map(() => '---:|---:|---:').join('|')}|`
@@ -212,6 +242,7 @@ export function renderReport(r: Results): string {
       if (r.instr[s.id] === undefined) continue
       const cells = ROUTES.map((rt) => {
         const v = r.instr[s.id]?.[rt.id] ?? []
+        if (v.length === 0) return '— | — | —'
         return `${k(median(v))} | ${pct(spread(v))} | ${x2(median(v) / instrOf(r, 'node', rt.id))}`
       })
       push(`| ${s.label} | ${cells.join(' | ')} |`)
@@ -232,10 +263,12 @@ export function renderReport(r: Results): string {
       if (row === undefined) continue
       const cells = ROUTES.map((rt) => {
         const c = row[rt.id]
-        return c === undefined ? '– | – | –' : `${Math.round(c.rps)} | ${c.p99} | ${x2(c.ratio)}`
+        return c === undefined ? '— | — | —' : `${Math.round(c.rps)} | ${c.p99} | ${x2(c.ratio)}`
       })
       push(
-        `| ${s.label} | ${cells.join(' | ')} | ${mib(r.load.rssAfter[s.id] ?? NaN)} (${mib(r.load.rssIdle[s.id] ?? NaN)}) |`
+        `| ${s.label} | ${cells.join(' | ')} | ${mib(r.load.rssAfter[s.id] ?? NaN)} (${mib(
+          r.load.rssIdle[s.id] ?? NaN
+        )}) |`
       )
     }
     push('')
@@ -251,11 +284,11 @@ export function renderReport(r: Results): string {
       '',
       `Instructions per request, median of ${reps} run(s) (spread in brackets), including \`new Request()\` and reading the body; every handler in its own process, after an interleaved warm-up. Lower is better.`,
       '',
-      `| handler | ${ROUTES.map((rt) => rt.label).join(' | ')} |`,
-      `|---|${ROUTES.map(() => '---:').join('|')}|`
+      `| handler | ${BASE_ROUTES.map((rt) => rt.label).join(' | ')} |`,
+      `|---|${BASE_ROUTES.map(() => '---:').join('|')}|`
     )
     for (const [name, row] of Object.entries(fetchInstr)) {
-      const cells = ROUTES.map((rt) => {
+      const cells = BASE_ROUTES.map((rt) => {
         const v = row[rt.id] ?? []
         return `${k(median(v))} (${pct(spread(v))})`
       })
@@ -269,12 +302,14 @@ export function renderReport(r: Results): string {
       '',
       'ns per request, median sample, including `new Request()` and reading the body. Lower is better.',
       '',
-      `| handler | ${ROUTES.map((rt) => rt.label).join(' | ')} |`,
-      `|---|${ROUTES.map(() => '---:').join('|')}|`
+      `| handler | ${BASE_ROUTES.map((rt) => rt.label).join(' | ')} |`,
+      `|---|${BASE_ROUTES.map(() => '---:').join('|')}|`
     )
     for (const [name, row] of Object.entries(r.fetch)) {
       push(
-        `| ${name === 'cycle' ? 'Cycle `toFetchHandler(app)`' : name} | ${ROUTES.map((rt) => ns(row[rt.id]?.p50 ?? NaN)).join(' | ')} |`
+        `| ${name === 'cycle' ? 'Cycle `toFetchHandler(app)`' : name} | ${BASE_ROUTES.map((rt) =>
+          ns(row[rt.id]?.p50 ?? NaN)
+        ).join(' | ')} |`
       )
     }
     push('')
@@ -291,7 +326,9 @@ export function renderReport(r: Results): string {
     )
     for (const [name, row] of Object.entries(r.router.results)) {
       push(
-        `| ${name === 'cycle' ? 'Cycle `app.resolve`' : name} | ${cases.map((c) => ns(row[c]?.p50 ?? NaN)).join(' | ')} |`
+        `| ${name === 'cycle' ? 'Cycle `app.resolve`' : name} | ${cases
+          .map((c) => ns(row[c]?.p50 ?? NaN))
+          .join(' | ')} |`
       )
     }
     push('')
@@ -302,7 +339,8 @@ export function renderReport(r: Results): string {
   push(
     '## Method',
     '',
-    "- Every server answers the same four routes with the same status and media type (JSON's `charset=utf-8` parameter dropped: RFC 8259 defines none), the same body bytes on routes 1–3 and the same JSON document on route 4, except the differences listed under each peer above; the harness checks it before measuring (and `src/identical.test.ts` in `pnpm test`).",
+    `- ${STACK_NOTE}`,
+    "- Every server answers the same four routes (five for those that serve route 5) with the same status and media type (JSON's `charset=utf-8` parameter dropped: RFC 8259 defines none), the same body bytes on routes 1–3 and the same JSON document on route 4, except the differences listed under each peer above; the harness checks it before measuring (and `src/identical.test.ts` in `pnpm test`).",
     "- Instructions: server under callgrind with counting off; per route a warm-up, then `callgrind_control -z`, `-i on`, a fixed count of keep-alive requests on one connection, `-i off`, `-d`; the dump's `totals:` ÷ requests. User space only (all of node's threads); loopback TCP in the kernel is not counted.",
     '- Requests/s: autocannon, 10 connections, servers interleaved per round. The client shares the machine with the server.',
     '- See apps/bench/README.md for how to rerun and what each figure means.',

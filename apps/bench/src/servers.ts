@@ -1,8 +1,15 @@
 /**
  * @module
- * The servers under test, the three routes and the requests that check them.
+ * The servers under test, the five routes and the requests that check them.
  */
-import { AUTHORIZATION, PKG_PATH, REQUEST_ID } from './servers/_shared'
+import {
+  ALLOWED_ORIGIN,
+  AUTHORIZATION,
+  JWT,
+  PKG_PATH,
+  REQUEST_ID,
+  STACK_PATH,
+} from './servers/_shared'
 
 /** One server: a bundle in `.out/` plus its environment. */
 export interface ServerSpec {
@@ -21,7 +28,16 @@ export interface ServerSpec {
    * callgrind runs are started first, so they overlap the others instead of ending the run alone.
    */
   readonly heavy?: boolean
+  /**
+   * The routes (ids) it serves; default every one of {@link ROUTES}. Route 5 (the real stack) is
+   * written for the raw floor, Cycle, Fastify and Hono only: every section skips the others there
+   * ("—" in the report).
+   */
+  readonly routes?: readonly string[]
 }
+
+/** Routes 1–4, which every server serves. */
+const FOUR = ['r1', 'r2', 'r3', 'r4'] as const
 
 /** Every server, the raw floor first and Cycle second (the ratios are taken against those). */
 export const SERVERS: readonly ServerSpec[] = [
@@ -34,7 +50,19 @@ export const SERVERS: readonly ServerSpec[] = [
     env: { SCHEMAS: '1' },
     packages: [],
   },
-  { id: 'fastify', label: 'Fastify', entry: 'fastify', packages: ['fastify'] },
+  {
+    id: 'fastify',
+    label: 'Fastify',
+    entry: 'fastify',
+    packages: [
+      'fastify',
+      '@fastify/helmet',
+      '@fastify/cors',
+      '@fastify/etag',
+      '@fastify/compress',
+      '@fastify/jwt',
+    ],
+  },
   {
     id: 'fastify-schema',
     label: 'Fastify + response schemas',
@@ -48,9 +76,22 @@ export const SERVERS: readonly ServerSpec[] = [
     entry: 'hono',
     packages: ['hono', '@hono/node-server'],
   },
-  { id: 'h3', label: 'h3 v2 (srvx node)', entry: 'h3', packages: ['h3', 'srvx'] },
-  { id: 'koa', label: 'Koa + @koa/router', entry: 'koa', packages: ['koa', '@koa/router'] },
-  { id: 'express', label: 'Express 5', entry: 'express', packages: ['express'], heavy: true },
+  { id: 'h3', label: 'h3 v2 (srvx node)', entry: 'h3', packages: ['h3', 'srvx'], routes: FOUR },
+  {
+    id: 'koa',
+    label: 'Koa + @koa/router',
+    entry: 'koa',
+    packages: ['koa', '@koa/router'],
+    routes: FOUR,
+  },
+  {
+    id: 'express',
+    label: 'Express 5',
+    entry: 'express',
+    packages: ['express'],
+    heavy: true,
+    routes: FOUR,
+  },
 ]
 
 /** One request the harness sends. */
@@ -62,8 +103,10 @@ export interface Probe {
 }
 
 /**
- * The four measured routes. Routes 3 and 4 carry a valid token and a request id; route 4 is
- * route 3's answer built with the packages each framework's users install.
+ * The five measured routes. Routes 3–5 carry a valid token and a request id; route 4 is route 3's
+ * answer built with the packages each framework's users install; route 5 adds security headers,
+ * CORS (from an allowed origin), an ETag and compression (negotiated only: the answer is below
+ * every threshold) to it, with a JWT instead of an opaque token.
  */
 export const ROUTES: readonly Probe[] = [
   { id: 'r1', label: 'GET / (text)', path: '/', headers: {} },
@@ -80,29 +123,55 @@ export const ROUTES: readonly Probe[] = [
     path: PKG_PATH,
     headers: { authorization: AUTHORIZATION, [REQUEST_ID]: 'bench-7f3a' },
   },
+  {
+    id: 'r5',
+    label: 'GET /stack/me (the real stack)',
+    path: STACK_PATH,
+    headers: {
+      authorization: `Bearer ${JWT}`,
+      [REQUEST_ID]: 'bench-7f3a',
+      origin: ALLOWED_ORIGIN,
+      'accept-encoding': 'gzip, deflate, br',
+    },
+  },
 ]
+
+/** Routes 1–4: the ones every server (and every in-process fetch handler) serves. */
+export const BASE_ROUTES: readonly Probe[] = ROUTES.slice(0, 4)
+
+/** The route a probe belongs to (`r4-bad` → `r4`, `r2b` → `r2`). */
+export const routeOf = (probe: Pick<Probe, 'id'>): string => probe.id.slice(0, 2)
+
+/** Whether a server serves a route (or a check probe of it). */
+export const serves = (spec: ServerSpec, probe: Pick<Probe, 'id'>): boolean =>
+  spec.routes === undefined || spec.routes.includes(routeOf(probe))
+
+/** The probes of `list` a server serves. */
+export const routesOf = (spec: ServerSpec, list: readonly Probe[] = ROUTES): Probe[] =>
+  list.filter((p) => serves(spec, p))
 
 /** The routes whose answers carry a request id (header and envelope). */
 export const WITH_REQUEST_ID: readonly Probe[] = ROUTES.slice(2)
 
-/** What the identity check sends on top of the routes: the refusals of routes 3 and 4. */
+/** What the identity check sends on top of the routes: the refusals of routes 3–5. */
 export const CHECKS: readonly Probe[] = [
   ...ROUTES,
   { id: 'r2b', label: 'GET /users/7', path: '/users/7', headers: {} },
   ...WITH_REQUEST_ID.flatMap((route): Probe[] => {
     const name = route.path
+    const { authorization: _token, ...rest } = route.headers
     return [
       {
         id: `${route.id}-none`,
         label: `GET ${name}, no token`,
         path: route.path,
-        headers: { [REQUEST_ID]: 'bench-7f3a' },
+        headers: rest,
       },
       {
         id: `${route.id}-bad`,
         label: `GET ${name}, wrong token`,
         path: route.path,
-        headers: { authorization: 'Bearer nope', [REQUEST_ID]: 'bench-7f3a' },
+        headers: { ...rest, authorization: 'Bearer nope' },
       },
     ]
   }),

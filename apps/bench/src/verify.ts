@@ -5,13 +5,31 @@
  * {@link normalizeType}), same body bytes on routes 1–3 and the same JSON document on route 4;
  * routes 3 and 4 must echo the request id, and a request without one must get a fresh id in both
  * the header and the body. On route 4 a server may differ where its package cannot do otherwise,
- * each such difference listed in `peers.ts` (and in the report).
+ * each such difference listed in `peers.ts` (and in the report). Route 5 (the real stack) is
+ * compared like route 4, plus the headers the stack exists for: the security headers of
+ * `STACK_SECURITY_HEADERS` with the same values, CORS for the allowed origin (`Vary: Origin`
+ * included) and an `ETag` (its form is each package's own). Servers that do not serve a route
+ * (`ServerSpec.routes`) are neither asked nor compared there.
  */
 import { Agent } from 'node:http'
 import { fetchOnce, type Answer } from './client'
 import { acceptedFor, type AcceptedDifference } from './peers'
-import { CHECKS, WITH_REQUEST_ID, type Probe } from './servers'
-import { PKG_PATH, REQUEST_ID } from './servers/_shared'
+import {
+  CHECKS,
+  routesOf,
+  serves,
+  SERVERS,
+  WITH_REQUEST_ID,
+  type Probe,
+  type ServerSpec,
+} from './servers'
+import {
+  ALLOWED_ORIGIN,
+  PKG_PATH,
+  REQUEST_ID,
+  STACK_PATH,
+  STACK_SECURITY_HEADERS,
+} from './servers/_shared'
 
 /** Collected answers of one server, by probe id. */
 export type Answers = Record<string, Answer>
@@ -33,12 +51,13 @@ export function normalizeType(value: string | string[] | undefined): string {
   return [type, ...kept].join(';')
 }
 
-/** Sends every check probe to a server (one keep-alive connection). */
-export async function collect(port: number): Promise<Answers> {
+/** Sends every check probe (of the routes `spec` serves) to a server (one keep-alive connection). */
+export async function collect(port: number, spec?: ServerSpec): Promise<Answers> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   try {
     const out: Answers = {}
-    for (const probe of CHECKS) out[probe.id] = await fetchOnce(port, probe, agent)
+    for (const probe of spec === undefined ? CHECKS : routesOf(spec, CHECKS))
+      out[probe.id] = await fetchOnce(port, probe, agent)
     return out
   } finally {
     agent.destroy()
@@ -46,7 +65,9 @@ export async function collect(port: number): Promise<Answers> {
 }
 
 function describe(probe: Probe, what: string, want: unknown, got: unknown): string {
-  return `${probe.label}: ${what} differs: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`
+  return `${probe.label}: ${what} differs: expected ${JSON.stringify(want)}, got ${JSON.stringify(
+    got
+  )}`
 }
 
 function parse(body: Buffer): unknown {
@@ -85,19 +106,46 @@ function compareDocument(probe: Probe, want: Answer, got: Answer, detail: boolea
   return [describe(probe, 'body document', want.body.toString(), got.body.toString())]
 }
 
+/** Route 5's 200: the stack's headers (security, CORS, `Vary: Origin`, an ETag). */
+function compareStack(probe: Probe, got: Answer, encoded: boolean): string[] {
+  const problems: string[] = []
+  const want: Record<string, string> = {
+    ...STACK_SECURITY_HEADERS,
+    'access-control-allow-origin': ALLOWED_ORIGIN,
+    'access-control-allow-credentials': 'true',
+  }
+  for (const [name, value] of Object.entries(want)) {
+    const header = got.headers[name]
+    if (String(header ?? '').toLowerCase() !== value.toLowerCase())
+      problems.push(describe(probe, name, value, header))
+  }
+  const vary = String(got.headers['vary'] ?? '')
+    .toLowerCase()
+    .split(/\s*,\s*/)
+  if (!vary.includes('origin'))
+    problems.push(describe(probe, 'vary', 'Origin', got.headers['vary']))
+  if (typeof got.headers['etag'] !== 'string' || !/^(W\/)?"[^"]*"$/.test(got.headers['etag']))
+    problems.push(describe(probe, 'etag', 'an entity tag', got.headers['etag']))
+  if (!encoded && got.headers['content-encoding'] !== undefined)
+    problems.push(describe(probe, 'content-encoding', undefined, got.headers['content-encoding']))
+  return problems
+}
+
 /**
  * Differences between a server's answers and the reference's (empty when identical, or different
- * only where `accepted` allows).
+ * only where `accepted` allows). `spec`: only the probes of the routes it serves.
  */
 export function compare(
   reference: Answers,
   answers: Answers,
-  accepted: readonly AcceptedDifference[] = []
+  accepted: readonly AcceptedDifference[] = [],
+  spec?: ServerSpec
 ): string[] {
   const problems: string[] = []
   const allows = (probe: Probe, field: AcceptedDifference['field']): boolean =>
     accepted.some((a) => a.probe === probe.id && a.field === field)
   for (const probe of CHECKS) {
+    if (spec !== undefined && !serves(spec, probe)) continue
     const want = reference[probe.id]
     const got = answers[probe.id]
     if (want === undefined || got === undefined) {
@@ -106,19 +154,23 @@ export function compare(
     }
     if (want.status !== got.status)
       problems.push(describe(probe, 'status', want.status, got.status))
-    const wantType = normalizeType(want.headers['content-type'])
-    const gotType = normalizeType(got.headers['content-type'])
-    if (wantType !== gotType) problems.push(describe(probe, 'content-type', wantType, gotType))
-    if (probe.path === PKG_PATH) {
-      problems.push(...compareDocument(probe, want, got, allows(probe, 'detail')))
-    } else if (!want.body.equals(got.body)) {
-      problems.push(describe(probe, 'body', want.body.toString(), got.body.toString()))
-    }
     if (
       WITH_REQUEST_ID.some((r) => r.path === probe.path) &&
       got.headers[REQUEST_ID] !== probe.headers[REQUEST_ID]
     ) {
       problems.push(describe(probe, REQUEST_ID, probe.headers[REQUEST_ID], got.headers[REQUEST_ID]))
+    }
+    // A refusal the package words its own way: the status (and the request id) must match.
+    if (allows(probe, 'refusal') && got.status === 401) continue
+    if (probe.path === STACK_PATH && got.status === 200)
+      problems.push(...compareStack(probe, got, allows(probe, 'encoding')))
+    const wantType = normalizeType(want.headers['content-type'])
+    const gotType = normalizeType(got.headers['content-type'])
+    if (wantType !== gotType) problems.push(describe(probe, 'content-type', wantType, gotType))
+    if (probe.path === PKG_PATH || probe.path === STACK_PATH) {
+      problems.push(...compareDocument(probe, want, got, allows(probe, 'detail')))
+    } else if (!want.body.equals(got.body)) {
+      problems.push(describe(probe, 'body', want.body.toString(), got.body.toString()))
     }
     if (
       got.status === 401 &&
@@ -133,13 +185,18 @@ export function compare(
 
 /** Differences of one server, with the differences `peers.ts` accepts for it. */
 export function compareServer(serverId: string, reference: Answers, answers: Answers): string[] {
-  return compare(reference, answers, acceptedFor(serverId))
+  return compare(
+    reference,
+    answers,
+    acceptedFor(serverId),
+    SERVERS.find((s) => s.id === serverId)
+  )
 }
 
-/** Without an incoming id, routes 3 and 4 must invent one and use it in the header and envelope. */
-export async function checkFreshRequestId(port: number): Promise<string[]> {
+/** Without an incoming id, routes 3–5 must invent one and use it in the header and envelope. */
+export async function checkFreshRequestId(port: number, spec?: ServerSpec): Promise<string[]> {
   const problems: string[] = []
-  for (const route of WITH_REQUEST_ID) {
+  for (const route of spec === undefined ? WITH_REQUEST_ID : routesOf(spec, WITH_REQUEST_ID)) {
     const { [REQUEST_ID]: _drop, ...headers } = route.headers
     const answer = await fetchOnce(port, { path: route.path, headers })
     const header = answer.headers[REQUEST_ID]
@@ -152,7 +209,9 @@ export async function checkFreshRequestId(port: number): Promise<string[]> {
       header !== inBody
     ) {
       problems.push(
-        `${route.path}, fresh request id: header ${JSON.stringify(header)} and body ${JSON.stringify(inBody)} should be one new id`
+        `${route.path}, fresh request id: header ${JSON.stringify(
+          header
+        )} and body ${JSON.stringify(inBody)} should be one new id`
       )
     }
   }

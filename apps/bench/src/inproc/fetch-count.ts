@@ -10,7 +10,7 @@
  * With `TIME=1` and no driver it prints ns per request instead, for a quick look.
  */
 import { createInterface } from 'node:readline'
-import { ROUTES } from '../servers'
+import { BASE_ROUTES as ROUTES } from '../servers'
 import { HANDLERS, ORIGIN } from './_fetch-handlers'
 
 const [name = 'cycle', count = '2000', warm = '3000'] = process.argv.slice(2)

@@ -5,9 +5,8 @@
  * `app.fetch`, itty-router and a bare `(req) => new Response(…)`. Prints one JSON line.
  */
 import { bench, do_not_optimize, run } from 'mitata'
-import { ROUTES } from '../servers'
+import { BASE_ROUTES as ROUTES } from '../servers'
 import { HANDLERS, ORIGIN } from './_fetch-handlers'
-
 
 // Same bytes from every handler, or the comparison means nothing.
 for (const route of ROUTES) {

@@ -1,9 +1,10 @@
 /**
  * @module
  * The Cycle app: routes 1–3 (route 3's middlewares written as core hooks, the way core's docs show
- * them, scoped to the `api/` include) and route 4 (`_cycle-pkg.ts`: the auth and format packages).
+ * them, scoped to the `api/` include), route 4 (`_cycle-pkg.ts`: the auth and format packages)
+ * and route 5 (`_cycle-stack.ts`: the real stack).
  * Served by gateway-node in `cycle.ts`, by gateway-fetch in the fetch bench.
- * With `schemas`, routes 2–4 declare response schemas (compiled serializers instead of
+ * With `schemas`, routes 2–5 declare response schemas (compiled serializers instead of
  * `JSON.stringify`), the same schemas as the Fastify variant's.
  */
 import {
@@ -27,6 +28,7 @@ import {
   userOf,
 } from './_shared'
 import { pkgUrls } from './_cycle-pkg'
+import { stackUrls } from './_cycle-stack'
 
 const requestId = defineMiddleware<{ requestId: string }>({
   name: 'requestId',
@@ -95,6 +97,7 @@ export function buildCycleApp(o: { schemas?: boolean } = {}): App {
         { middleware: [requestId, bearer, envelope] }
       ),
       pkgUrls(o.schemas === true ? envelopeOfUser : undefined),
+      stackUrls(o.schemas === true ? envelopeOfUser : undefined),
     ],
   })
 }

@@ -3,15 +3,24 @@
  * The Hono app, written the way Hono's docs show. Routes 2–3: `c.json()` with its own content
  * type, hand-written middlewares on `app.use('/api/*', …)` that set headers before `await next()`
  * (set after it, Hono rebuilds the finished response); route 4: the built-in `requestId()` and
- * `bearerAuth()` middlewares on `/pkg/*`. Served by `@hono/node-server` in `hono.ts`; its
+ * `bearerAuth()` middlewares on `/pkg/*`; route 5: `requestId()`, `secureHeaders()`, `cors()`,
+ * `compress()`, `etag()` and `jwt()` on `/stack/*`. Served by `@hono/node-server` in `hono.ts`; its
  * `app.fetch` is used by the fetch bench.
  */
 import { Hono } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
+import { compress } from 'hono/compress'
+import { cors } from 'hono/cors'
+import { etag } from 'hono/etag'
+import { jwt } from 'hono/jwt'
+import { secureHeaders } from 'hono/secure-headers'
 import { createMiddleware } from 'hono/factory'
 import { requestId as honoRequestId, type RequestIdVariables } from 'hono/request-id'
 import {
+  ALLOWED_ORIGIN,
   AUTHORIZATION,
+  JWT_SECRET,
+  type JwtClaims,
   HELLO,
   PROBLEM_TYPE,
   REQUEST_ID,
@@ -20,10 +29,15 @@ import {
   UNAUTHORIZED_BODY,
   USER,
   userOf,
+  userOfClaims,
 } from './_shared'
 
 type Env = {
-  Variables: RequestIdVariables & { user: typeof USER; ok: (data: unknown) => Response }
+  Variables: RequestIdVariables & {
+    jwtPayload: JwtClaims
+    user: typeof USER
+    ok: (data: unknown) => Response
+  }
 }
 
 const requestId = createMiddleware<Env>(async (c, next) => {
@@ -78,5 +92,18 @@ export function buildHonoApp(): Hono<Env> {
     envelope
   )
   app.get('/pkg/me', (c) => c.var.ok(USER))
+  // Route 5: the built-in middlewares, each as its docs page shows it. `compress()` before
+  // `etag()` so the tag is the uncompressed body's; the answer is below its 1 KiB threshold.
+  app.use(
+    '/stack/*',
+    honoRequestId({ headerName: REQUEST_ID }),
+    secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"] } }),
+    cors({ origin: ALLOWED_ORIGIN, credentials: true }),
+    compress(),
+    etag(),
+    jwt({ secret: JWT_SECRET, alg: 'HS256' }),
+    envelope
+  )
+  app.get('/stack/me', (c) => c.var.ok(userOfClaims(c.var.jwtPayload)))
   return app
 }

@@ -65,3 +65,51 @@ export const PORT = Number(process.env['PORT'] ?? 0)
 export function announce(port: number): void {
   process.stdout.write(`LISTENING ${port}\n`)
 }
+
+/**
+ * Route 5, "the real stack": request id, security headers, CORS, ETag, compression (which only
+ * negotiates: the answer is below every server's 1 KiB threshold), JWT auth and the envelope,
+ * each from the package that framework's users install.
+ */
+export const STACK_PATH = '/stack/me'
+
+/** The HS256 secret every route-5 server verifies with (32+ bytes, as HS256 wants). */
+export const JWT_SECRET = 'cycle-bench-jwt-secret-32-bytes-long!'
+
+/**
+ * A JWT signed with {@link JWT_SECRET} (HS256), made once with `node:crypto` and pasted here:
+ * `{"sub":"1","name":"Ada Lovelace","iat":1767225600,"exp":4102444800}` (expires in 2100).
+ */
+export const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwibmFtZSI6IkFkYSBMb3ZlbGFjZSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.XqlGRouPVdw_d5o8EpkOd8hBKJ13TFrkj4jU94oXV64'
+
+/** The claims of {@link JWT} a route-5 server reads. */
+export interface JwtClaims {
+  sub?: string
+  name?: unknown
+}
+
+/** Route 5's user, from the token's claims (the same as {@link USER}). */
+export function userOfClaims(claims: JwtClaims): { id: number; name: string } {
+  return { id: Number(claims.sub), name: String(claims.name) }
+}
+
+/** The one CORS origin route 5 allows (the probe sends it). */
+export const ALLOWED_ORIGIN = 'https://app.example'
+
+/** Route 5's Content-Security-Policy, which every package can write. */
+export const CSP = "default-src 'self'"
+
+/**
+ * The security headers route 5 compares (every package's defaults, or set to these values), in
+ * lower case. HSTS is left out: Cycle sends it only on HTTPS requests (RFC 6797 §7.2), the bench
+ * speaks plain HTTP.
+ */
+export const STACK_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'SAMEORIGIN',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy': CSP,
+}

@@ -7,15 +7,26 @@
  * echoed by an `onRequest` hook; the core plugin `@fastify/bearer-auth` (its own `onRequest` hook,
  * constant-time key comparison) with the 401 body and type set through its `errorResponse` and
  * `contentType` options; the envelope in `preSerialization`.
+ * Route 5, the real stack, in an encapsulated `/stack` plugin: `@fastify/helmet`, `@fastify/cors`,
+ * `@fastify/etag`, `@fastify/compress` and `@fastify/jwt` (`request.jwtVerify()` in an `onRequest`
+ * hook, as its README shows), request ids as route 4's, the envelope in `preSerialization`.
  * `SCHEMAS=1` adds response schemas (fast-json-stringify) — the variant Fastify recommends.
  */
 import { randomUUID } from 'node:crypto'
 import bearerAuth from '@fastify/bearer-auth'
+import compress from '@fastify/compress'
+import cors from '@fastify/cors'
+import etag from '@fastify/etag'
+import helmet from '@fastify/helmet'
+import jwt from '@fastify/jwt'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
   announce,
+  ALLOWED_ORIGIN,
   AUTHORIZATION,
   HELLO,
+  JWT_SECRET,
+  type JwtClaims,
   PORT,
   PROBLEM_TYPE,
   REQUEST_ID,
@@ -24,6 +35,7 @@ import {
   UNAUTHORIZED_BODY,
   USER,
   userOf,
+  userOfClaims,
 } from './_shared'
 
 const schemas = process.env['SCHEMAS'] === '1'
@@ -55,7 +67,12 @@ const envelopeSchema = schemas
 declare module 'fastify' {
   interface FastifyRequest {
     requestId: string
-    user: typeof USER | null
+  }
+}
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: JwtClaims
+    user: JwtClaims | typeof USER | null
   }
 }
 
@@ -63,7 +80,6 @@ declare module 'fastify' {
 // one, else what the scope's generator makes (routes 1–3 keep Fastify's default counter).
 const app = Fastify({ requestIdHeader: REQUEST_ID })
 app.decorateRequest('requestId', '')
-app.decorateRequest('user', null)
 
 app.get('/', async () => HELLO)
 
@@ -82,6 +98,8 @@ app.get<{ Params: { id: string } }>(
 
 app.register(
   async (api: FastifyInstance) => {
+    // Scoped to the plugin: `@fastify/jwt` decorates `request.user` in the `/stack` one.
+    api.decorateRequest('user', null)
     api.addHook('onRequest', async (req, reply) => {
       req.requestId = requestIdOf(req.headers[REQUEST_ID] as string | undefined)
       reply.header(REQUEST_ID, req.requestId)
@@ -119,6 +137,35 @@ app.register(
     pkg.get('/me', envelopeSchema, async () => USER)
   },
   { prefix: '/pkg' }
+)
+
+app.register(
+  async (stack: FastifyInstance) => {
+    stack.setGenReqId(() => randomUUID())
+    stack.addHook('onRequest', async (req, reply) => {
+      reply.header(REQUEST_ID, req.id)
+    })
+    await stack.register(helmet, {
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'self'"] } },
+    })
+    await stack.register(cors, { origin: [ALLOWED_ORIGIN], credentials: true })
+    await stack.register(etag)
+    await stack.register(compress)
+    await stack.register(jwt, { secret: JWT_SECRET })
+    // @fastify/jwt's README: verify in an `onRequest` hook, sending the error it throws.
+    stack.addHook('onRequest', async (req, reply) => {
+      try {
+        await req.jwtVerify()
+      } catch (err) {
+        return reply.send(err)
+      }
+    })
+    stack.addHook('preSerialization', async (req, reply, payload) =>
+      reply.statusCode === 200 ? { data: payload, meta: { requestId: req.id } } : payload
+    )
+    stack.get('/me', envelopeSchema, async (req) => userOfClaims(req.user as JwtClaims))
+  },
+  { prefix: '/stack' }
 )
 
 const address = await app.listen({ port: PORT, host: '127.0.0.1' })
