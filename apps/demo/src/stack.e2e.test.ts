@@ -63,6 +63,8 @@ describe('ETag and If-Match on notes (optimistic concurrency)', () => {
     })
     expect(fresh.status).toBe(304)
     expect(fresh.text).toBe('')
+    expect(fresh.headers.get('etag')).toBe('"v1"')
+    expect(fresh.headers.get('vary')).toMatch(/\bAccept\b/)
     await client.send('PATCH', `/api/notes/${id}`, { body: { title: 'changed' } })
     const changed = await client.send('GET', `/api/notes/${id}`, {
       headers: { 'if-none-match': '"v1"' },

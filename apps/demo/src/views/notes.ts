@@ -48,12 +48,17 @@ const loadedVersion = new WeakMap<object, number>()
  * and curl examples send none); a client that wants optimistic concurrency sends `If-Match`.
  */
 export function noteVersion(ctx: Pick<DemoContext, 'store'>) {
-  return precondition(async (request: IdRequest) => {
-    const note = await ctx.store.getNote(currentUser(request).id, request.params.id)
-    if (note === null) return null
-    loadedVersion.set(request, note.version)
-    return { etag: noteTag(note) }
-  })
+  return precondition(
+    async (request: IdRequest) => {
+      const note = await ctx.store.getNote(currentUser(request).id, request.params.id)
+      if (note === null) return null
+      loadedVersion.set(request, note.version)
+      return { etag: noteTag(note) }
+    },
+    // format() negotiates JSON, HTML or text, and writes `Vary: Accept` only when it renders a
+    // body: the 304 answered before the view repeats it here (RFC 9110 §15.4.5).
+    { headers: { vary: 'Accept' } }
+  )
 }
 
 /** The version to write at: the one `If-Match` was checked against, when the client sent one. */
