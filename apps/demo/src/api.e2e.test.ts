@@ -122,6 +122,7 @@ describe('notes', () => {
       body: 'Hello',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      version: 1,
     })
     expect(res.headers.get('location')).toBe(`/api/notes/${note.id}`)
     const back = await client.send('GET', res.headers.get('location') as string)
@@ -249,12 +250,16 @@ describe('hostile input against the demo', () => {
       [`/api/notes/${UNKNOWN}`, undefined, 404],
       ['/api/nowhere', undefined, 404],
     ] as const) {
-      const asJson = await client.send('GET', path, { token, headers: { accept: 'application/json' } })
+      const asJson = await client.send('GET', path, {
+        token,
+        headers: { accept: 'application/json' },
+      })
       const asHtml = await client.send('GET', path, { token, headers: { accept: 'text/html' } })
       expect([asJson.status, asHtml.status], path).toEqual([status, status])
       expect(asHtml.headers.get('content-type')).toBe('text/html; charset=utf-8')
       expect(asJson.headers.get('content-type')).toMatch(/json/)
-      for (const res of [asJson, asHtml]) expect(res.headers.get('vary'), path).toMatch(/\bAccept\b/)
+      for (const res of [asJson, asHtml])
+        expect(res.headers.get('vary'), path).toMatch(/\bAccept\b/)
     }
     await stillServes()
   })

@@ -109,6 +109,8 @@ export function createDemoApp(options: DemoOptions): Demo {
     trace: true,
   })
   feed.attach(app)
+  // The access log learns each request's error from the app's events (observe's README).
+  middleware[0].attach(app)
   app.onClose(() => feed.close())
   return { app, feed, store, settings, hello }
 }

@@ -17,6 +17,8 @@ let running: NodeDemo
 let dir: ReturnType<typeof tempDir>
 let browser: Browser
 let page: Page
+/** Console messages about the Content-Security-Policy (there must be none). */
+const cspConsole: string[] = []
 /** Server-side traces by request id, from `requestFinished`. */
 const serverTraces = new Map<
   string,
@@ -44,6 +46,14 @@ beforeAll(async () => {
   })
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } })
   page.setDefaultTimeout(15_000)
+  // Any CSP violation shows up as a console error and as a securitypolicyviolation event.
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspConsole.push(msg.text())
+  })
+  await page.addInitScript(`window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', function (e) {
+      window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+    });`)
 })
 
 afterAll(async () => {
@@ -119,7 +129,11 @@ async function node(id: string, selector: string): Promise<Record<string, string
 describe('the Cycle Inspector in Chromium', () => {
   it('logs in, creates a note, breaks things, and draws each cycle as the server traced it', async () => {
     mkdirSync(RESULTS, { recursive: true })
-    await page.goto(`${running.url}/`)
+    const served = await page.goto(`${running.url}/`)
+    // The policy comes from securityHeaders(); the page's inline code carries its nonce.
+    const csp = (await served?.headerValue('content-security-policy')) ?? ''
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+=*'/)
+    expect(csp).toContain("default-src 'none'")
     await page.waitForSelector('#live.on')
     expect(await page.inputValue('#username')).toBe('demo')
 
@@ -148,12 +162,23 @@ describe('the Cycle Inspector in Chromium', () => {
     expect(await page.getAttribute('#cycle', 'data-status')).toBe('201')
     await page.screenshot({ path: `${RESULTS}inspector-201.png`, fullPage: true })
 
-    // A bad token: authentication turns it back; format was never entered, so its render hook is skipped.
+    // A bad token: authentication turns it back; format (listed before it) ran, so it renders core's 401.
     const badToken = await click('#bad-token', 401)
     expect(await expectDrawingMatchesServer(badToken)).toBe('authenticate')
     expect(await node(badToken, '.node[data-phase="render"][data-name="format"]')).toMatchObject({
-      state: 'skipped',
+      state: 'ran',
     })
+    // The new middlewares are drawn like any other.
+    for (const name of ['observe', 'securityHeaders', 'cors', 'csrf']) {
+      expect(
+        await node(badToken, `.node[data-phase="request"][data-name="${name}"]`)
+      ).toMatchObject({
+        state: 'ran',
+      })
+    }
+    expect(
+      await node(badToken, '.node[data-phase="response"][data-name="conditional"]')
+    ).toMatchObject({ state: 'ran' })
     expect(await node(badToken, '.node[data-group="resolve"]')).toMatchObject({ state: 'skipped' })
     expect(await page.textContent('#cycle .turn-label')).toContain('401')
 
@@ -185,5 +210,9 @@ describe('the Cycle Inspector in Chromium', () => {
     const targets = await page.$$eval('.feed-item .target', (els) => els.map((e) => e.textContent))
     expect(targets).not.toContain('/')
     expect(targets).not.toContain('/inspector/events')
+
+    // Nothing the page did was blocked by its Content-Security-Policy.
+    expect(await page.evaluate('window.__cspViolations')).toEqual([])
+    expect(cspConsole).toEqual([])
   })
 })

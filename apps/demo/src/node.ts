@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve, type ServerHandle } from '@cycle/gateway-node'
 import { createDemoApp, seedDemoUser, type Demo } from './app'
-import type { AccessLogEntry } from './middleware/access-log'
+import type { AccessLogRecord } from '@cycle/middleware-observe'
 import type { Settings } from './settings'
 import { MemoryStore } from './store/memory'
 import { SqliteStore } from './store/sqlite'
@@ -37,7 +37,7 @@ export interface NodeDemo {
 /** Options of {@link startNodeDemo}. */
 export interface StartOptions {
   /** Access log sink (default `console.log`). */
-  log?: (entry: AccessLogEntry) => void
+  log?: (record: AccessLogRecord) => void
   /** Aborting it shuts the server down (the entry wires SIGINT/SIGTERM to it). */
   signal?: AbortSignal
 }

@@ -19,6 +19,7 @@ describe('loadSettings()', () => {
       passwordIterations: 100_000,
       quiet: false,
       bodyLimit: 65536,
+      corsOrigins: [],
     })
     expect(s.jwtSecret).toMatch(/^[0-9a-f]{64}$/)
     expect(loadSettings({}).jwtSecret).not.toBe(s.jwtSecret)
@@ -61,6 +62,15 @@ describe('loadSettings()', () => {
       /CYCLE_DEMO_DEBUG must be 1 or 0/
     )
     expect(() => loadSettings({ CYCLE_DEMO_USER: 'no spaces' })).toThrow(/CYCLE_DEMO_USER/)
+    for (const bad of ['localhost:5173', 'http://a.example/path', 'ftp://a.example', '*']) {
+      expect(() => loadSettings({ CYCLE_DEMO_CORS_ORIGINS: bad }), bad).toThrow(
+        /CYCLE_DEMO_CORS_ORIGINS/
+      )
+    }
+    expect(
+      loadSettings({ CYCLE_DEMO_CORS_ORIGINS: 'http://localhost:5173, https://app.example/' })
+        .corsOrigins
+    ).toEqual(['http://localhost:5173', 'https://app.example'])
     expect(() => loadSettings({ CYCLE_DEMO_TOKEN_TTL: '1' })).toThrow(/CYCLE_DEMO_TOKEN_TTL/)
   })
 })

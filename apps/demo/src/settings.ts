@@ -5,11 +5,13 @@
  *
  * No `node:*` here: the fetch entry (workerd, Deno, Bun) loads this module too.
  */
-import { ImproperlyConfigured, type StateOf } from '@cycle/core'
+import { defineMiddleware, ImproperlyConfigured, type StateOf } from '@cycle/core'
 import { authenticate, jwtBackend } from '@cycle/middleware-auth'
-import { format } from '@cycle/middleware-format'
-import { accessLog, type AccessLogEntry } from './middleware/access-log'
-import { requestId } from './middleware/request-id'
+import { conditional } from '@cycle/middleware-conditional'
+import { cors } from '@cycle/middleware-cors'
+import { addMeta, format } from '@cycle/middleware-format'
+import { observe, type AccessLogRecord } from '@cycle/middleware-observe'
+import { csrf, securityHeaders } from '@cycle/middleware-security'
 import { DEFAULT_ITERATIONS } from './passwords'
 import type { Store } from './store/types'
 
@@ -45,6 +47,11 @@ export interface Settings {
   quiet: boolean
   /** Body size limit of the notes API in bytes (`CYCLE_DEMO_BODY_LIMIT`, default 64 KiB). */
   bodyLimit: number
+  /**
+   * Origins whose scripts may call the API cross-origin (`CYCLE_DEMO_CORS_ORIGINS`,
+   * comma-separated, e.g. `http://localhost:5173`). Default none: the Inspector is same-origin.
+   */
+  corsOrigins: string[]
 }
 
 /** The names a browser or curl uses for this machine. */
@@ -114,6 +121,25 @@ export function loadSettings(env: Env = {}): Settings {
     .map((h) => h.trim().toLowerCase())
     .filter((h) => h !== '')
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host)
+  const corsOrigins = (env['CYCLE_DEMO_CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+    .map((o) => {
+      let url: URL | null = null
+      try {
+        url = new URL(o)
+      } catch {
+        url = null
+      }
+      if (url === null || !/^https?:$/.test(url.protocol) || url.origin !== o.replace(/\/$/, '')) {
+        throw new ImproperlyConfigured(
+          'ERR_BAD_OPTION',
+          `CYCLE_DEMO_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin (scheme://host[:port]).`
+        )
+      }
+      return url.origin
+    })
   const user = env['CYCLE_DEMO_USER'] || 'demo'
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) {
     throw new ImproperlyConfigured(
@@ -137,6 +163,7 @@ export function loadSettings(env: Env = {}): Settings {
     passwordIterations: int(env, 'CYCLE_DEMO_PBKDF2_ITERATIONS', DEFAULT_ITERATIONS, 1, 10_000_000),
     quiet: flag(env, 'CYCLE_DEMO_QUIET', false),
     bodyLimit: int(env, 'CYCLE_DEMO_BODY_LIMIT', 64 * 1024, 1, 16 * 1024 * 1024),
+    corsOrigins,
   }
 }
 
@@ -151,33 +178,107 @@ export interface MiddlewareDeps {
   store: Store
   /** Paths the access log leaves out (the inspector's own traffic). */
   skipLog?: (method: string, path: string) => boolean
-  /** Access log sink; default `console.log`. */
-  log?: (entry: AccessLogEntry) => void
+  /** Access log sink; default one line per request on `console.log` ({@link formatAccessLog}). */
+  log?: (record: AccessLogRecord) => void
+}
+
+/** The default line: `GET /api/notes → 200 1.2 ms id=… (Error: boom)`. */
+export function formatAccessLog(r: AccessLogRecord): string {
+  const id = r.requestId === undefined ? '' : ` id=${r.requestId}`
+  const error = r.error === undefined ? '' : ` (${r.error.name}: ${r.error.message})`
+  return `${r.method} ${r.path} → ${r.status} ${r.durationMs.toFixed(1)} ms${id}${error}`
 }
 
 /**
- * The middleware stack, outermost first (Django's `MIDDLEWARE`):
+ * Puts observe's request id in the envelope's `meta` (`{ data, meta: { requestId } }`):
+ * middleware-observe knows nothing of middleware-format, so this two-line bridge is the demo's.
+ */
+export function requestIdMeta() {
+  return defineMiddleware<object, { requestId?: string }>({
+    name: 'requestIdMeta',
+    request(request) {
+      const id = request.state.requestId
+      if (id !== undefined) addMeta(request, { requestId: id })
+    },
+  })
+}
+
+/**
+ * The Content-Security-Policy of every answer. The Inspector page's inline `<style>` and
+ * `<script>` carry the per-request nonce (`request.state.cspNonce`); nothing else runs, and the
+ * page talks only to this origin. JSON answers get the same policy, which costs nothing.
+ */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  imgSrc: ['data:'],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+}
+
+/**
+ * The middleware stack, outermost first (Django's `MIDDLEWARE`), in the recommended order:
  *
- * 1. `requestId`: an id on every request and response (the demo's own middleware);
- * 2. `accessLog`: one line per request, with the final status (the demo's own);
- * 3. `authenticate`: a JWT bearer token becomes `request.state.user` (a bad token is refused
- *    here, with a 401 problem and `WWW-Authenticate: Bearer error="invalid_token"`);
- * 4. `format`: `{ data, meta }` envelopes and problem documents.
+ * 1. `observe`: request id (`X-Request-Id`), W3C trace context, `Server-Timing` (total only:
+ *    the per-phase metrics would name the middlewares to any client) and the access log; first,
+ *    so its response hook sees the final answer;
+ * 2. `requestIdMeta`: the request id in the envelope's `meta` (the demo's bridge to `format`);
+ * 3. `securityHeaders`: `nosniff`, `X-Frame-Options`, COOP/CORP, `Referrer-Policy`, HSTS on
+ *    HTTPS, and the CSP with a per-request nonce the Inspector page uses;
+ * 4. `cors`: the API for the origins in `CYCLE_DEMO_CORS_ORIGINS` (none by default), with the
+ *    headers a notes client needs (`If-Match`, `ETag`…); answers preflights before auth;
+ * 5. (`compress()` from `@cycle/middleware-compress` will go here, outside `conditional`);
+ * 6. `conditional`: an `ETag` on every GET answer and 304s for `If-None-Match`;
+ *    `precondition()` on the note routes (in `urls.ts`) gives 412 on a stale `If-Match`;
+ * 7. `format`: `{ data, meta }` envelopes and problem documents;
+ * 8. `csrf`: an unsafe request a browser marks cross-site is refused (403). The API is
+ *    bearer-only and sets no cookie, so this is cheap defence in depth, not the main guard;
+ * 9. `authenticate`: a JWT bearer token becomes `request.state.user` (a bad token is refused
+ *    here, with a 401 problem and `WWW-Authenticate: Bearer error="invalid_token"`).
  *
- * Response hooks run in reverse, so `format` shapes the answer first and `accessLog` logs the
- * final status. A request that authentication turns back never reaches `format` (Django's rule:
- * only middlewares that ran see the response); its 401 is core's problem document, the same
- * shape `format` gives. Route guards (`requireAuth`) and validation (`validate`) are
- * route-scoped, in `urls.ts`.
+ * Response hooks run in reverse, so `format` shapes the answer first, `conditional` tags the
+ * final body and `observe` logs the final status. Route guards (`requireAuth`), validation
+ * (`validate`) and preconditions are route-scoped, in `urls.ts`.
  */
 export function middlewareStack(settings: Settings, deps: MiddlewareDeps) {
   const { store } = deps
+  const skip = deps.skipLog
+  const log = deps.log ?? ((r: AccessLogRecord) => console.log(formatAccessLog(r)))
+  const origins = new Set(settings.corsOrigins)
   return [
-    requestId(),
-    accessLog({
-      log: settings.quiet ? () => {} : deps.log,
-      skip: deps.skipLog,
+    observe({
+      serverTiming: { phases: false },
+      accessLog: settings.quiet
+        ? false
+        : {
+            sink: log,
+            stack: false,
+            ...(skip === undefined
+              ? {}
+              : { skip: (request) => skip(request.method, request.path) }),
+          },
     }),
+    requestIdMeta(),
+    securityHeaders({ contentSecurityPolicy: { directives: CSP_DIRECTIVES, nonce: true } }),
+    cors({
+      origin: (origin) => origins.has(origin),
+      allowedHeaders: [
+        'Accept',
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'If-None-Match',
+        'X-Request-Id',
+      ],
+      exposedHeaders: ['ETag', 'Location', 'WWW-Authenticate', 'X-Request-Id'],
+    }),
+    // compress() goes here (outside conditional()): @cycle/middleware-compress
+    conditional(),
+    format(),
+    csrf(),
     authenticate({
       backends: [
         jwtBackend({
@@ -194,7 +295,6 @@ export function middlewareStack(settings: Settings, deps: MiddlewareDeps) {
         }),
       ],
     }),
-    format(),
   ] as const
 }
 

@@ -26,7 +26,7 @@ describe('system endpoints', () => {
     expect(res.status).toBe(200)
     expect(res.body.data).toEqual({
       status: 'ok',
-      database: { kind: 'sqlite', ok: true, schemaVersion: 2 },
+      database: { kind: 'sqlite', ok: true, schemaVersion: 3 },
     })
   })
 

@@ -11,7 +11,7 @@ import { eventsView } from './inspector/events'
 import { inspectorView } from './inspector/page'
 import type { State } from './settings'
 import { credentials, tokenView } from './views/auth'
-import { createBody, listQuery, noteViews, patchBody } from './views/notes'
+import { createBody, listQuery, noteVersion, noteViews, patchBody } from './views/notes'
 import { ME_RESPONSE, systemViews } from './views/system'
 
 /** Route names of the inspector's own traffic, which the feed and the access log leave out. */
@@ -24,6 +24,8 @@ export function demoUrls(ctx: DemoContext, hello: () => unknown): UrlEntry[] {
   const notes = noteViews(ctx)
   const system = systemViews(ctx)
   const limit = ctx.settings.bodyLimit
+  // ETag "v<version>" on the note, 304 for If-None-Match, 412 for a stale If-Match.
+  const version = noteVersion(ctx)
 
   const api = [
     path('auth/token', tokenView(ctx), {
@@ -45,17 +47,21 @@ export function demoUrls(ctx: DemoContext, hello: () => unknown): UrlEntry[] {
       middleware: [guard, createBody],
       bodyLimit: limit,
     }),
-    path('notes/<uuid:id>', notes.detail, { name: 'note', methods: ['GET'], middleware: [guard] }),
+    path('notes/<uuid:id>', notes.detail, {
+      name: 'note',
+      methods: ['GET'],
+      middleware: [guard, version],
+    }),
     path('notes/<uuid:id>', notes.update, {
       name: 'note-update',
       methods: ['PATCH'],
-      middleware: [guard, patchBody],
+      middleware: [guard, version, patchBody],
       bodyLimit: limit,
     }),
     path('notes/<uuid:id>', notes.remove, {
       name: 'note-delete',
       methods: ['DELETE'],
-      middleware: [guard],
+      middleware: [guard, version],
     }),
     ...(ctx.settings.debugRoutes ? [path('debug/boom', system.boom, { name: 'boom' })] : []),
   ]

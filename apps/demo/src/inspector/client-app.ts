@@ -124,7 +124,7 @@ function showResponse(method, path, res, text, id) {
   panel.setAttribute('data-request-id', id || '');
   $('response-status').textContent = method + ' ' + path + ' \\u2192 ' + res.status + ' ' + res.statusText;
   $('response-status').className = 'badge-line ' + statusClass(res.status);
-  var shown = ['content-type', 'location', 'www-authenticate', 'allow', 'x-request-id'];
+  var shown = ['content-type', 'location', 'www-authenticate', 'allow', 'x-request-id', 'etag'];
   $('response-headers').textContent = shown.filter(function (n) { return res.headers.get(n) !== null; })
     .map(function (n) { return n + ': ' + res.headers.get(n); }).join('\\n');
   var pretty = text;

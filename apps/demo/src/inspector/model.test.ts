@@ -54,8 +54,24 @@ describe('cycleModel()', () => {
       body: { title: 't', body: '' },
     })
     expect(turned).toMatchObject({ group: 'view', name: 'api:note-create', state: 'ran' })
+    expect(model.top.map((n) => `${n.group}:${n.name}`)).toEqual([
+      'gateway:in',
+      'request:observe',
+      'request:requestIdMeta',
+      'request:securityHeaders',
+      'request:cors',
+      'request:csrf',
+      'request:authenticate',
+      'resolve:api/notes',
+      'view-mw:requireAuth',
+      'view-mw:validate',
+      'view:api:note-create',
+    ])
     expect(model.top.map((n) => n.group)).toEqual([
       'gateway',
+      'request',
+      'request',
+      'request',
       'request',
       'request',
       'request',
@@ -65,20 +81,22 @@ describe('cycleModel()', () => {
       'view',
     ])
     expect(model.bottom.map((n) => `${n.group}:${n.name}:${n.state}`)).toEqual([
-      'exception:accessLog:skipped',
       'render:format:ran',
-      'response:accessLog:ran',
-      'response:requestId:ran',
+      'response:conditional:ran',
+      'response:cors:ran',
+      'response:securityHeaders:ran',
+      'response:observe:ran',
       'gateway:out:gateway',
     ])
   })
 
-  it('turns back at authentication for a bad token, format skipped', async () => {
+  it('turns back at authentication for a bad token, format (listed before it) still renders', async () => {
     const { model, turned } = await modelOf('GET', '/api/me', { token: 'bad' })
     expect(turned).toMatchObject({ group: 'request', name: 'authenticate', state: 'turned' })
-    expect(model.top.slice(4).map((n) => n.state)).toEqual(['skipped', 'skipped'])
-    // Only middlewares that ran see the answer (Django's rule): format neither renders nor shapes it.
-    expect(model.bottom.find((n) => n.name === 'format')?.state).toBe('skipped')
+    expect(model.top.slice(7).map((n) => n.state)).toEqual(['skipped', 'skipped'])
+    // Only middlewares that ran see the answer (Django's rule): format is listed before
+    // authenticate, so it ran and renders core's 401 problem.
+    expect(model.bottom.find((n) => n.name === 'format')?.state).toBe('ran')
     expect(model.bottom.find((n) => n.name === 'format')?.group).toBe('render')
     expect(model.bottom.map((n) => n.group)).toContain('core')
   })
@@ -105,7 +123,9 @@ describe('cycleModel()', () => {
     ).toBe('api:note')
     const boom = await modelOf('GET', '/api/debug/boom')
     expect(boom.turned).toMatchObject({ name: 'api:boom', state: 'turned' })
-    expect(boom.model.bottom.find((n) => n.group === 'exception')?.state).toBe('ran')
+    // No middleware has an exception hook (observe learns errors from app events): core's 500.
+    expect(boom.model.bottom.find((n) => n.group === 'exception')).toBeUndefined()
+    expect(boom.model.bottom.map((n) => n.group)).toContain('core')
   })
 
   it('copes with an unknown stack (no hello) and an empty trace', () => {

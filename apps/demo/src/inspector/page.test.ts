@@ -18,9 +18,16 @@ describe('the inspector page', () => {
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
       const csp = res.headers.get('content-security-policy') as string
-      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1] as string
+      // The policy comes from securityHeaders() in the stack, the nonce from request.state.
+      const nonce = /script-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1] as string
+      expect(csp).toContain(`style-src 'self' 'nonce-${nonce}'`)
       expect(csp).toContain("default-src 'none'")
       expect(csp).toContain("connect-src 'self'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.headers.get('etag')).toBeNull() // no-store: conditional() does not tag it
       const page = await res.text()
       expect(page).toContain(`<script nonce="${nonce}">`)
       expect(page).toContain(`<style nonce="${nonce}">`)

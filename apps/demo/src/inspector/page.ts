@@ -1,10 +1,11 @@
 /**
  * @module
  * `GET /`: the Cycle Inspector, one HTML page with inline CSS and JavaScript (no build step, no
- * framework). Its scripts run under a strict Content-Security-Policy with a fresh nonce per
- * response: nothing but the page's own inline code runs, and it talks only to this origin.
+ * framework). Its scripts run under the strict Content-Security-Policy of `securityHeaders()`,
+ * with a fresh nonce per response: nothing but the page's own inline code runs, and it talks only
+ * to this origin.
  */
-import { html, type CycleResponse } from '@cycle/core'
+import { html, type CycleRequest, type CycleResponse } from '@cycle/core'
 import { APP_SCRIPT } from './client-app'
 import { DRAW_SCRIPT } from './client-draw'
 import { MODEL_SCRIPT } from './client-model'
@@ -105,20 +106,15 @@ ${APP_SCRIPT}
 </html>`
 }
 
-/** The inspector view: the page with a fresh CSP nonce. */
+/**
+ * The inspector view: the page, its inline code tagged with this request's CSP nonce. The
+ * policy itself (and `nosniff`, `Referrer-Policy`, framing) comes from `securityHeaders()` in
+ * the middleware stack (`settings.ts`), which makes a fresh nonce per request.
+ */
 export function inspectorView() {
-  return function inspector(): CycleResponse {
-    const bytes = crypto.getRandomValues(new Uint8Array(16))
-    const nonce = btoa(String.fromCharCode(...bytes))
-    const res = html(inspectorPage(nonce))
-    res.headers.set(
-      'content-security-policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
-        "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
+  return function inspector(request: CycleRequest<{ cspNonce: string }>): CycleResponse {
+    const res = html(inspectorPage(request.state.cspNonce))
     res.headers.set('cache-control', 'no-store')
-    res.headers.set('x-content-type-options', 'nosniff')
-    res.headers.set('referrer-policy', 'no-referrer')
     return res
   }
 }

@@ -35,6 +35,7 @@ function toNote(row: Row): Note {
     body: row.body,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    version: row.version,
   }
 }
 
@@ -107,28 +108,37 @@ export class MemoryStore implements Store {
       body: fields.body,
       createdAt: now,
       updatedAt: now,
+      version: 1,
       seq: ++this.#seq,
     }
     this.#notes.set(row.id, row)
     return toNote(row)
   }
 
-  async updateNote(ownerId: string, id: string, patch: NotePatch): Promise<Note | null> {
+  async updateNote(
+    ownerId: string,
+    id: string,
+    patch: NotePatch,
+    expectedVersion?: number
+  ): Promise<Note | null> {
     const row = this.#notes.get(id)
     if (row === undefined || row.ownerId !== ownerId) return null
+    if (expectedVersion !== undefined && row.version !== expectedVersion) return null
     const next: Row = {
       ...row,
       title: patch.title ?? row.title,
       body: patch.body ?? row.body,
       updatedAt: new Date().toISOString(),
+      version: row.version + 1,
     }
     this.#notes.set(id, next)
     return toNote(next)
   }
 
-  async deleteNote(ownerId: string, id: string): Promise<boolean> {
+  async deleteNote(ownerId: string, id: string, expectedVersion?: number): Promise<boolean> {
     const row = this.#notes.get(id)
     if (row === undefined || row.ownerId !== ownerId) return false
+    if (expectedVersion !== undefined && row.version !== expectedVersion) return false
     return this.#notes.delete(id)
   }
 

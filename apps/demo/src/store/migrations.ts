@@ -38,4 +38,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'index notes by owner, newest first',
     sql: `CREATE INDEX notes_owner_created ON notes (owner_id, created_at DESC);`,
   },
+  {
+    name: 'a version per note, for ETag and If-Match',
+    sql: `ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
+  },
 ]

@@ -35,9 +35,10 @@ interface NoteRow {
   body: string
   created_at: string
   updated_at: string
+  version: number
 }
 
-const NOTE_COLUMNS = 'id, title, body, created_at, updated_at'
+const NOTE_COLUMNS = 'id, title, body, created_at, updated_at, version'
 
 function toUser(row: UserRow | undefined): UserRecord | null {
   if (row === undefined) return null
@@ -57,6 +58,7 @@ function toNote(row: NoteRow | undefined): Note | null {
     body: row.body,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   }
 }
 
@@ -157,7 +159,9 @@ export class SqliteStore implements Store {
 
   async listNotes(ownerId: string, options: ListOptions): Promise<NotePage> {
     const q = options.q === undefined || options.q === '' ? null : likePattern(options.q)
-    const where = `owner_id = @owner${q === null ? '' : ` AND (title LIKE @q ESCAPE '\\' OR body LIKE @q ESCAPE '\\')`}`
+    const where = `owner_id = @owner${
+      q === null ? '' : ` AND (title LIKE @q ESCAPE '\\' OR body LIKE @q ESCAPE '\\')`
+    }`
     const params = { owner: ownerId, q, limit: options.limit, offset: options.offset }
     const { total } = this.#db
       .prepare(`SELECT count(*) AS total FROM notes WHERE ${where}`)
@@ -179,20 +183,33 @@ export class SqliteStore implements Store {
 
   async createNote(ownerId: string, fields: { title: string; body: string }): Promise<Note> {
     const now = new Date().toISOString()
-    const note: Note = { id: crypto.randomUUID(), ...fields, createdAt: now, updatedAt: now }
+    const note: Note = {
+      id: crypto.randomUUID(),
+      ...fields,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    }
     this.#db
       .prepare(
-        'INSERT INTO notes (id, owner_id, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
+        'INSERT INTO notes (id, owner_id, title, body, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)'
       )
       .run(note.id, ownerId, note.title, note.body, now, now)
     return note
   }
 
-  async updateNote(ownerId: string, id: string, patch: NotePatch): Promise<Note | null> {
+  async updateNote(
+    ownerId: string,
+    id: string,
+    patch: NotePatch,
+    expectedVersion?: number
+  ): Promise<Note | null> {
     const row = this.#db
       .prepare(
-        `UPDATE notes SET title = coalesce(@title, title), body = coalesce(@body, body), updated_at = @now
-         WHERE id = @id AND owner_id = @owner RETURNING ${NOTE_COLUMNS}`
+        `UPDATE notes SET title = coalesce(@title, title), body = coalesce(@body, body), updated_at = @now,
+           version = version + 1
+         WHERE id = @id AND owner_id = @owner AND (@expected IS NULL OR version = @expected)
+         RETURNING ${NOTE_COLUMNS}`
       )
       .get({
         title: patch.title ?? null,
@@ -200,14 +217,15 @@ export class SqliteStore implements Store {
         now: new Date().toISOString(),
         id,
         owner: ownerId,
+        expected: expectedVersion ?? null,
       })
     return toNote(row as NoteRow | undefined)
   }
 
-  async deleteNote(ownerId: string, id: string): Promise<boolean> {
+  async deleteNote(ownerId: string, id: string, expectedVersion?: number): Promise<boolean> {
     const info = this.#db
-      .prepare('DELETE FROM notes WHERE id = ? AND owner_id = ?')
-      .run(id, ownerId)
+      .prepare('DELETE FROM notes WHERE id = ? AND owner_id = ? AND (? IS NULL OR version = ?)')
+      .run(id, ownerId, expectedVersion ?? null, expectedVersion ?? null)
     return info.changes > 0
   }
 

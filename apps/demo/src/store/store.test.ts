@@ -65,6 +65,22 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.listNotes('nobody', { limit: 10, offset: 0 })).total).toBe(0)
   })
 
+  it('bumps the version on every update, and writes conditionally at an expected version', async () => {
+    const store = make()
+    const a = await store.createUser('a', 'h')
+    const note = await store.createNote(a.id, { title: 'T', body: 'B' })
+    expect(note.version).toBe(1)
+    const v2 = await store.updateNote(a.id, note.id, { body: 'B2' }, 1)
+    expect(v2?.version).toBe(2)
+    // A second writer that read version 1 loses: nothing written.
+    expect(await store.updateNote(a.id, note.id, { body: 'lost' }, 1)).toBeNull()
+    expect((await store.getNote(a.id, note.id))?.body).toBe('B2')
+    expect((await store.updateNote(a.id, note.id, { title: 'T3' }))?.version).toBe(3)
+    expect(await store.deleteNote(a.id, note.id, 2)).toBe(false)
+    expect(await store.getNote(a.id, note.id)).not.toBeNull()
+    expect(await store.deleteNote(a.id, note.id, 3)).toBe(true)
+  })
+
   it('reports health and closes', async () => {
     const store = make()
     expect((await store.ping()).ok).toBe(true)
@@ -84,6 +100,16 @@ describe('SQLite migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .all()
     expect(tables).toEqual([{ name: 'notes' }, { name: 'users' }])
+    db.close()
+  })
+
+  it('gives the notes of a version-2 database version 1 (migration 3)', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS.slice(0, 2))
+    db.prepare("INSERT INTO users VALUES ('u', 'u', 'h', 'now')").run()
+    db.prepare("INSERT INTO notes VALUES ('n', 'u', 'T', 'B', 'now', 'now')").run()
+    expect(migrate(db)).toBe(3)
+    expect(db.prepare('SELECT version FROM notes').get()).toEqual({ version: 1 })
     db.close()
   })
 

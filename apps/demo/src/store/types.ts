@@ -25,6 +25,11 @@ export interface Note {
   /** ISO 8601 timestamps. */
   readonly createdAt: string
   readonly updatedAt: string
+  /**
+   * 1 on creation, incremented by every update: the note's validator, sent as `ETag: "v<version>"`
+   * and compared with `If-Match` (optimistic concurrency).
+   */
+  readonly version: number
 }
 
 /** Fields a client may change on a note. */
@@ -76,10 +81,19 @@ export interface Store {
   listNotes(ownerId: string, options: ListOptions): Promise<NotePage>
   getNote(ownerId: string, id: string): Promise<Note | null>
   createNote(ownerId: string, fields: { title: string; body: string }): Promise<Note>
-  /** The updated note, or `null` when the owner has no such note. */
-  updateNote(ownerId: string, id: string, patch: NotePatch): Promise<Note | null>
-  /** Whether a note was deleted. */
-  deleteNote(ownerId: string, id: string): Promise<boolean>
+  /**
+   * The updated note, or `null` when the owner has no such note, or (given `expectedVersion`)
+   * when its version is no longer that one: the write is conditional, so of two writers that
+   * read the same version only one succeeds.
+   */
+  updateNote(
+    ownerId: string,
+    id: string,
+    patch: NotePatch,
+    expectedVersion?: number
+  ): Promise<Note | null>
+  /** Whether a note was deleted (only at `expectedVersion`, when given). */
+  deleteNote(ownerId: string, id: string, expectedVersion?: number): Promise<boolean>
   /** A cheap round trip to the database, for `/healthz`. */
   ping(): Promise<StoreHealth>
   /** Releases the database. Idempotent. */
