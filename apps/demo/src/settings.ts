@@ -7,6 +7,7 @@
  */
 import { defineMiddleware, ImproperlyConfigured, type StateOf } from '@cycle/core'
 import { authenticate, jwtBackend } from '@cycle/middleware-auth'
+import { compress } from '@cycle/middleware-compress'
 import { conditional } from '@cycle/middleware-conditional'
 import { cors } from '@cycle/middleware-cors'
 import { addMeta, format } from '@cycle/middleware-format'
@@ -230,7 +231,8 @@ export const CSP_DIRECTIVES = {
  *    HTTPS, and the CSP with a per-request nonce the Inspector page uses;
  * 4. `cors`: the API for the origins in `CYCLE_DEMO_CORS_ORIGINS` (none by default), with the
  *    headers a notes client needs (`If-Match`, `ETag`…); answers preflights before auth;
- * 5. (`compress()` from `@cycle/middleware-compress` will go here, outside `conditional`);
+ * 5. `compress`: br or gzip for answers over 1 KiB (the notes list, the Inspector page), outside
+ *    `conditional` so the tag is made from the identity body and turned weak once compressed;
  * 6. `conditional`: an `ETag` on every GET answer and 304s for `If-None-Match`;
  *    `precondition()` on the note routes (in `urls.ts`) gives 412 on a stale `If-Match`;
  * 7. `format`: `{ data, meta }` envelopes and problem documents;
@@ -275,7 +277,7 @@ export function middlewareStack(settings: Settings, deps: MiddlewareDeps) {
       ],
       exposedHeaders: ['ETag', 'Location', 'WWW-Authenticate', 'X-Request-Id'],
     }),
-    // compress() goes here (outside conditional()): @cycle/middleware-compress
+    compress(),
     conditional(),
     format(),
     csrf(),

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, isProblem, tempDir, testSettings } from '../test/helpers'
 import { startNodeDemo, type NodeDemo } from './node'
@@ -151,5 +153,74 @@ describe('security headers, CORS and CSRF', () => {
     expect(
       (await client.send('POST', '/api/notes', { body: { title: 'ok', body: '' } })).status
     ).toBe(201)
+  })
+})
+
+/** A GET over node:http, which (unlike fetch) leaves the body as the server encoded it. */
+function rawGet(
+  path: string,
+  headers: Record<string, string>
+): Promise<{
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, running.url), { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+      )
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('compression (compress() outside conditional())', () => {
+  it('compresses the Inspector page and a long notes list, with a weak tag and Vary', async () => {
+    const page = await rawGet('/', { 'accept-encoding': 'br, gzip' })
+    expect(page.status).toBe(200)
+    expect(page.headers['content-encoding']).toBe('br')
+    expect(String(page.headers['vary'])).toMatch(/Accept-Encoding/i)
+    expect(brotliDecompressSync(page.body).toString('utf8')).toMatch(/<html/i)
+
+    for (let i = 0; i < 12; i++) await newNote(`a note long enough to fill the list ${i}`)
+    const auth = { authorization: `Bearer ${client.token}`, 'accept-encoding': 'gzip' }
+    const list = await rawGet('/api/notes', auth)
+    expect(list.status).toBe(200)
+    expect(list.headers['content-encoding']).toBe('gzip')
+    expect(String(list.headers['etag'])).toMatch(/^W\//)
+    const doc = JSON.parse(gunzipSync(list.body).toString('utf8'))
+    expect(doc.data.length).toBeGreaterThanOrEqual(12)
+    // Its own (weak) tag still answers 304, compressed or not.
+    const again = await rawGet('/api/notes', {
+      ...auth,
+      'if-none-match': String(list.headers['etag']),
+    })
+    expect(again.status).toBe(304)
+    expect(again.body.length).toBe(0)
+  })
+
+  it('leaves the Inspector event stream uncompressed', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        new URL('/inspector/events', running.url),
+        { headers: { 'accept-encoding': 'gzip', accept: 'text/event-stream' } },
+        (res) => {
+          expect(res.statusCode).toBe(200)
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
+          expect(res.headers['content-encoding']).toBeUndefined()
+          res.destroy()
+          resolve()
+        }
+      )
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' ? resolve() : reject(error)
+      )
+      req.end()
+    })
   })
 })

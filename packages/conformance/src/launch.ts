@@ -194,17 +194,23 @@ export async function launchFetchServer(
 /**
  * Serves the fixture app through gateway-node's `serve()` on the Node 24 binary.
  *
- * @param options - `timeoutMs` only (gateway-node serves a Cycle app, not a fetch handler)
+ * @param options - `timeoutMs`, and `entry` to serve another app (gateway-node serves a Cycle
+ *   app, not a fetch handler)
  * @returns the running server; call `close()` to stop it and delete its temp files
  * @throws Error with the child's stderr when it does not start in time
  */
 export async function launchNodeGateway(
-  options: Pick<LaunchOptions, 'timeoutMs'> = {}
+  options: Pick<LaunchOptions, 'timeoutMs'> & {
+    /** Entry in `servers/` to run instead of the fixture app's (`node-gateway.ts`). */
+    entry?: string
+    /** Extra environment for the child. */
+    env?: Record<string, string>
+  } = {}
 ): Promise<RunningServer> {
   const label = 'gateway-node on node24'
   const dir = await mkdtemp(join(tmpdir(), 'cycle-conformance-node24-'))
   return launch(label, dir, async () => {
-    const entry = serverEntry('node-gateway.ts')
+    const entry = serverEntry(options.entry ?? 'node-gateway.ts')
     const file = await bundleServer({ entry, outdir: dir, platform: 'node' })
     return startServer({
       label,
@@ -212,6 +218,7 @@ export async function launchNodeGateway(
       timeoutMs: options.timeoutMs,
       command: runtimeBinary('node24'),
       args: [file],
+      env: options.env,
       ready: { kind: 'port-line' },
     })
   })

@@ -5,7 +5,8 @@
  * - HEAD carries the GET's `Content-Length` for string and byte bodies, and no body (RFC 9110
  *   §9.3.2: the same fields as GET; §8.6: a HEAD answer may state the length the GET would have
  *   had). Node, Bun, Deno and workerd all keep an explicit `content-length` on a null-body
- *   response, where they would otherwise send `0` or nothing. A streamed body is cancelled.
+ *   response, where they would otherwise send `0` or nothing. A streamed body is cancelled, and
+ *   its HEAD states no length (an empty stream stands in for the body, or Bun and Deno say `0`).
  * - A streamed body that fails after the response went out is reported (the app's
  *   `requestException` listeners, then `onError`) before the runtime resets the connection; the
  *   runtime would otherwise swallow it.
@@ -29,8 +30,12 @@ export function toWebResponse(
 ): Response {
   const body = response.body
   if (request.method === 'HEAD') {
-    frameHead(response)
-    return response.toResponse(true)
+    if (!frameHead(response)) return response.toResponse(true)
+    // A streamed GET states no length, so neither may its HEAD. A null body would make Bun and
+    // Deno send `Content-Length: 0`: an empty stream stands in (the runtime sends no body).
+    const init = { status: response.status, headers: response.headers.toPairs() }
+    if (encoded(response)) (init as { encodeBody?: string }).encodeBody = 'manual'
+    return new Response(new ReadableStream({ start: (c) => c.close() }), init)
   }
   if (typeof body === 'string' || body === null || body === undefined) {
     return encoded(response) ? manual(response, body ?? null) : response.toResponse(false)
@@ -63,17 +68,24 @@ function manual(response: CycleResponse, body: BodyInit | undefined): Response {
   return new Response(body as globalThis.BodyInit | null, init as ResponseInit)
 }
 
-/** Sets the length the GET would have sent (unless the app set one) and releases a stream. */
-function frameHead(response: CycleResponse): void {
+/**
+ * Sets the length the GET would have sent (unless the app set one) and releases a stream.
+ * @returns whether the body was a stream without a stated length (the GET would have no length)
+ */
+function frameHead(response: CycleResponse): boolean {
   let body: BodyInit | undefined = response.body
   if (body === undefined) body = response.render()
   const status = response.status
-  if (status === 204 || status === 304 || status < 200) return
+  if (status === 204 || status === 304 || status < 200) return false
   const map = headerFields(response.headers)
   if (typeof body === 'string') map['content-length'] ??= String(utf8Length(body))
   else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
     map['content-length'] ??= String(body.byteLength)
-  } else if (body !== null) cancel(body)
+  } else if (body !== null) {
+    cancel(body)
+    return map['content-length'] === undefined
+  }
+  return false
 }
 
 /** UTF-8 byte length without encoding (the body is not sent, so it is never encoded). */

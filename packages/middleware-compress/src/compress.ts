@@ -7,6 +7,7 @@ import {
   ImproperlyConfigured,
   type CycleRequest,
   type CycleResponse,
+  type HeaderMap,
   type HookMiddleware,
 } from '@cycle/core'
 import { padGzip, padGzipStream } from './breach'
@@ -216,16 +217,19 @@ function through(
  * Bodies are left as they are (and, where noted, still get `Vary: Accept-Encoding`, because the
  * answer to a GET would have depended on it):
  * - a response with `Content-Encoding` already, or `Cache-Control: no-transform`;
- * - statuses 1xx, 204, 206 (ranges are of the unencoded bytes) and 304, or a `Content-Range`;
+ * - statuses 1xx, 204, 206 (ranges are of the unencoded bytes) and 304, or a `Content-Range`
+ *   (a 304 answering the weak form of its strong tag gets that weak tag and `Vary`, as the
+ *   encoded 200 it revalidates had);
  * - a content type that is not compressible (see {@link CompressOptions.types}), none at all,
  *   or `text/event-stream` (Server-Sent Events);
  * - a body under the threshold;
  * - a response `filter` refuses;
- * - a HEAD request (with Vary): its `Content-Length` stays the unencoded length, which is the
- *   truth about the answer sent;
  * - a client that accepts none of the codings (with Vary);
  * - a byte or string body that would not get smaller (with Vary; checked on the synchronous
  *   path, where the compressed size is known before anything is sent).
+ *
+ * A HEAD answer gets the GET's fields without the compression work: `Content-Encoding`, the weak
+ * tag and `Vary`, and no `Content-Length` (the encoded length is known only by compressing).
  *
  * Byte and string bodies up to `syncLimit` are compressed synchronously (the hook stays on the
  * pipeline's synchronous path); streams, async iterables and larger bodies become a compressed
@@ -307,7 +311,8 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
     name: 'compress',
     response(request, res) {
       const status = res.status
-      if (status < 200 || status === 204 || status === 206 || status === 304) return
+      if (status === 304) return notModified(request, res.headers)
+      if (status < 200 || status === 204 || status === 206) return
       const h = res.headers
       if (h.has('content-encoding') || h.has('content-range')) return
       const body = res.body
@@ -341,9 +346,16 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
 
       // From here the answer depends on Accept-Encoding, so a cache must key on it.
       h.vary('Accept-Encoding')
-      if (request.method === 'HEAD') return
       const coding = negotiate(request.header('accept-encoding'))
       if (coding === null || engine === undefined) return
+      if (request.method === 'HEAD') {
+        // The GET's fields (RFC 9110 §9.3.2) without the work: the coding is known from the
+        // negotiation, the encoded length only by compressing, so it is left out (allowed for a
+        // value "determined only while generating the content"). An empty stream stands in for
+        // the body nobody receives, so no gateway frames the unencoded length.
+        res.body = new ReadableStream<Uint8Array>({ start: (c) => c.close() })
+        return encoded(h, coding)
+      }
 
       let out: Uint8Array | ReadableStream<Uint8Array> | undefined
       if (bytes !== undefined && bytes.byteLength <= syncLimit) {
@@ -367,12 +379,38 @@ export function compress(options: CompressOptions = {}): HookMiddleware {
         out = piped
       }
       res.body = out
-      h.set('content-encoding', coding)
-      if (h.has('content-length')) h.delete('content-length')
-      const tag = h.get('etag')
-      // The bytes changed and a strong tag promises byte equality (RFC 9110 §8.8.1): keep the
-      // tag for If-None-Match (weak comparison), never for If-Match or Range.
-      if (tag !== null && !tag.startsWith('W/')) h.set('etag', `W/${tag}`)
+      encoded(h, coding)
     },
+  }
+}
+
+/** The fields of an encoded answer: its coding, no unencoded length, a weak tag. */
+function encoded(h: HeaderMap, coding: string): void {
+  h.set('content-encoding', coding)
+  if (h.has('content-length')) h.delete('content-length')
+  const tag = h.get('etag')
+  // The bytes changed and a strong tag promises byte equality (RFC 9110 §8.8.1): keep the
+  // tag for If-None-Match (weak comparison), never for If-Match or Range.
+  if (tag !== null && !tag.startsWith('W/')) h.set('etag', `W/${tag}`)
+}
+
+/**
+ * A 304 repeats the fields the 200 would carry (RFC 9110 §15.4.5), and a cache freshens the
+ * stored answer whose validator it names (RFC 9111 §4.3.4). When the client sent back the weak
+ * form of this strong tag, what it holds is an answer this middleware encoded: name it the same
+ * way, with the same `Vary`.
+ */
+function notModified(request: CycleRequest, h: HeaderMap): void {
+  const tag = h.get('etag')
+  if (tag === null || tag.startsWith('W/')) return
+  const held = request.header('if-none-match')
+  if (held === null || !held.includes('W/')) return
+  const weak = `W/${tag}`
+  for (const member of held.split(',')) {
+    if (member.trim() === weak) {
+      h.set('etag', weak)
+      h.vary('Accept-Encoding')
+      return
+    }
   }
 }

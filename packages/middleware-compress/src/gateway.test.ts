@@ -243,7 +243,8 @@ function server(app: App) {
               status: res.statusCode ?? 0,
               headers: res.headers,
               body,
-              decoded: decode(body, coding),
+              // A HEAD answer names its coding and carries no bytes to decode.
+              decoded: method === 'HEAD' ? body : decode(body, coding),
             })
           } catch (error) {
             reject(error as Error)
@@ -397,13 +398,38 @@ describe('compress() through @cycle/gateway-node', () => {
     expect(res.body.length).toBe(0)
   })
 
-  it('HEAD: no encoding, the unencoded length (true of what HEAD describes), Vary set', async () => {
-    const res = await get('/big/', 'gzip', 'HEAD')
+  it("HEAD: the GET's coding, tag and Vary, no Content-Length, no compression work", async () => {
+    const full = await get('/etag/', 'gzip')
+    const res = await get('/etag/', 'gzip', 'HEAD')
     expect(res.status).toBe(200)
-    expect(res.headers['content-encoding']).toBeUndefined()
-    expect(res.headers['content-length']).toBe(String(BIG.length))
+    expect(res.headers['content-encoding']).toBe('gzip')
+    expect(res.headers['content-encoding']).toBe(full.headers['content-encoding'])
+    expect(res.headers['etag']).toBe(full.headers['etag'])
     expect(res.headers['vary']).toBe('Accept-Encoding')
+    // The encoded length is known only by compressing: left out, never the unencoded one.
+    expect(res.headers['content-length']).toBeUndefined()
     expect(res.body.length).toBe(0)
+    // A client that accepts no coding gets the identity fields, length included.
+    const plain = await get('/big/', null, 'HEAD')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers['content-length']).toBe(String(BIG.length))
+    expect(plain.headers['vary']).toBe('Accept-Encoding')
+  })
+
+  it('a 304 for the weak form of its tag carries that weak tag and Vary, like the 200', async () => {
+    const first = await get('/json/', 'gzip')
+    const weak = first.headers['etag'] as string
+    expect(weak).toMatch(/^W\//)
+    const again = await get('/json/', 'gzip', 'GET', { 'if-none-match': `"other", ${weak}` })
+    expect(again.status).toBe(304)
+    expect(again.headers['etag']).toBe(weak)
+    expect(again.headers['vary']).toBe('Accept-Encoding')
+    // The identity answer's strong tag revalidates as it is, with no Vary added by compress.
+    const strong = weak.slice(2)
+    const plain = await get('/json/', null, 'GET', { 'if-none-match': strong })
+    expect(plain.status).toBe(304)
+    expect(plain.headers['etag']).toBe(strong)
+    expect(plain.headers['vary']).toBeUndefined()
   })
 
   it('turns a strong ETag weak, keeps a weak one', async () => {
@@ -527,8 +553,8 @@ describe("engine: 'web' (CompressionStream) through @cycle/gateway-node", () => 
     expect(res.decoded.toString()).toContain('line 49: ')
   })
 
-  it('still skips HEAD, SSE and no-transform', async () => {
-    expect((await get('/big/', 'gzip', 'HEAD')).headers['content-encoding']).toBeUndefined()
+  it('still sends no body for HEAD, and skips SSE and no-transform', async () => {
+    expect((await get('/big/', 'gzip', 'HEAD')).body.length).toBe(0)
     expect((await get('/sse/', 'gzip')).headers['content-encoding']).toBeUndefined()
     expect((await get('/no-transform/', 'gzip')).headers['content-encoding']).toBeUndefined()
   })

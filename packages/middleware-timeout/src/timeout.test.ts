@@ -87,6 +87,12 @@ describe('timeout()', () => {
     expect(late).toEqual([{ status: 200, body: 'late answer' }])
   })
 
+  it('is named timeout in app.describe(), as the bundled package too', () => {
+    expect(timeout({ ms: 50 }).name).toBe('timeout')
+    const app = createApp({ middleware: [timeout({ ms: 50 })], urls: [path('', () => 'ok')] })
+    expect(app.describe()).toMatch(/around\s+timeout\n/)
+  })
+
   it('status: 504 and a detail of your own', async () => {
     const { call } = build({ status: 504, detail: 'The report took too long.' })
     const res = await call('/slow/')

@@ -113,11 +113,14 @@ export function timeout(options: TimeoutOptions): OnionMiddleware {
     }
   }
 
-  return function timeout(request, next) {
-    return new Promise<CycleResponse>((resolve) => {
+  const middleware: OnionMiddleware = (request, next) =>
+    new Promise<CycleResponse>((resolve) => {
       const race: Race = { request, resolve, timer: undefined, late: false }
       race.timer = setTimeout(expire, ms, race)
       void next().then((response) => settle(race, response))
     })
-  }
+  // The name app.describe() and traces show. Set, not inferred: a bundler renames a function
+  // named like its enclosing factory (`timeout2`).
+  Object.defineProperty(middleware, 'name', { value: 'timeout' })
+  return middleware
 }

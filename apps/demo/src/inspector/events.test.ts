@@ -35,7 +35,7 @@ describe('InspectorFeed', () => {
       'resolve',
       'view',
       'render',
-      ...Array<string>(4).fill('response'),
+      ...Array<string>(5).fill('response'),
     ])
   })
 

@@ -83,6 +83,7 @@ describe('cycleModel()', () => {
     expect(model.bottom.map((n) => `${n.group}:${n.name}:${n.state}`)).toEqual([
       'render:format:ran',
       'response:conditional:ran',
+      'response:compress:ran',
       'response:cors:ran',
       'response:securityHeaders:ran',
       'response:observe:ran',
