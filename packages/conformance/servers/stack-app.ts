@@ -6,6 +6,7 @@
  * the packages' headers do not fight on any of them.
  */
 import {
+  type App,
   createApp,
   defineUrls,
   include,
@@ -69,7 +70,7 @@ export interface StackOptions {
 }
 
 /** A fresh app with its own notes (each server process and each test app starts the same). */
-export function createStackApp(options: StackOptions = {}) {
+export function createStackApp(options: StackOptions = {}): App {
   const notes = new Map<number, Note>()
   for (let id = 1; id <= 40; id++) {
     // Enough notes that the list is well over every compression threshold.
