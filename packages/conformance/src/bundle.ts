@@ -25,6 +25,11 @@ export interface BundleOptions {
    * Lets one runtime entry serve either the fixture app or a trivial handler.
    */
   replace?: Readonly<Record<string, string>>
+  /**
+   * With `'neutral'`: leave `node:*` imports to the runtime (Bun and Deno have `node:fs`), for a
+   * server that reads files through a package written for Node's file system.
+   */
+  nodeBuiltins?: boolean
 }
 
 function replacePlugin(replace: Readonly<Record<string, string>>): Plugin {
@@ -62,6 +67,7 @@ export async function bundleServer(options: BundleOptions): Promise<string> {
     // 'neutral' has no main fields by default; restore the usual ones for any plain npm dependency.
     mainFields: options.platform === 'neutral' ? ['module', 'main'] : undefined,
     plugins: options.replace === undefined ? [] : [replacePlugin(options.replace)],
+    external: options.nodeBuiltins === true ? ['node:*'] : [],
     sourcemap: 'inline',
     logLevel: 'silent',
   })

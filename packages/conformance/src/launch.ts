@@ -27,6 +27,13 @@ export interface LaunchOptions {
   handlerModule?: string
   /** Startup bound, 30 s by default. */
   timeoutMs?: number
+  /** Extra environment for the child. */
+  env?: Record<string, string>
+  /**
+   * A folder the server reads through `node:fs` (Bun and Deno only): its `node:*` imports are
+   * left to the runtime, and Deno is allowed to read there (`--allow-read`).
+   */
+  readFolder?: string
 }
 
 const SERVERS = fileURLToPath(new URL('../servers/', import.meta.url))
@@ -117,24 +124,37 @@ export async function launchFetchServer(
   const replace =
     options.handlerModule === undefined ? undefined : { './fetch-handler': options.handlerModule }
   const common = { label, cwd: dir, timeoutMs: options.timeoutMs }
+  const nodeBuiltins = options.readFolder !== undefined
 
   return launch(label, dir, async () => {
     switch (runtime) {
       case 'bun': {
         const entry = serverEntry('fetch-bun.ts')
-        const file = await bundleServer({ entry, outdir: dir, platform: 'neutral', replace })
+        const file = await bundleServer({
+          entry,
+          outdir: dir,
+          platform: 'neutral',
+          replace,
+          nodeBuiltins,
+        })
         return startServer({
           ...common,
           command: runtimeBinary('bun'),
           // --no-install: the bundle is self-contained; never let Bun fetch a missing import.
           args: ['run', '--no-install', file],
-          env: { DO_NOT_TRACK: '1' },
+          env: { DO_NOT_TRACK: '1', ...options.env },
           ready: { kind: 'port-line' },
         })
       }
       case 'deno': {
         const entry = serverEntry('fetch-deno.ts')
-        const file = await bundleServer({ entry, outdir: dir, platform: 'neutral', replace })
+        const file = await bundleServer({
+          entry,
+          outdir: dir,
+          platform: 'neutral',
+          replace,
+          nodeBuiltins,
+        })
         return startServer({
           ...common,
           command: runtimeBinary('deno'),
@@ -144,6 +164,7 @@ export async function launchFetchServer(
             '--quiet',
             '--allow-net=127.0.0.1',
             '--allow-env',
+            ...(options.readFolder === undefined ? [] : [`--allow-read=${options.readFolder}`]),
             '--no-prompt',
             '--no-remote',
             '--no-npm',
@@ -151,7 +172,7 @@ export async function launchFetchServer(
             '--no-lock',
             file,
           ],
-          env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(dir, 'deno-dir') },
+          env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(dir, 'deno-dir'), ...options.env },
           ready: { kind: 'port-line' },
         })
       }
@@ -184,6 +205,7 @@ export async function launchFetchServer(
           ...common,
           command: runtimeBinary('node24'),
           args: [file],
+          env: options.env,
           ready: { kind: 'port-line' },
         })
       }

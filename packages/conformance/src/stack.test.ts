@@ -350,8 +350,17 @@ stackSuite('gateway-node on Node 20', true, async () => {
 stackSuite('gateway-node on Node 24', true, () =>
   launchNodeGateway({ entry: 'stack-node.ts', env: { STACK_STATIC_ROOT: STATIC_ROOT } })
 )
-for (const runtime of ['node24', 'bun', 'deno', 'workerd'] satisfies FetchRuntime[]) {
-  stackSuite(`gateway-fetch on ${runtime}`, false, () =>
-    launchFetchServer(runtime, { handlerModule: serverEntry('stack-handler.ts') })
+// Node 24, Bun and Deno have Node's file system: the stack there includes serveStatic().
+for (const runtime of ['node24', 'bun', 'deno'] satisfies FetchRuntime[]) {
+  stackSuite(`gateway-fetch on ${runtime}`, true, () =>
+    launchFetchServer(runtime, {
+      handlerModule: serverEntry('stack-files-handler.ts'),
+      env: { STACK_STATIC_ROOT: STATIC_ROOT },
+      readFolder: STATIC_ROOT,
+    })
   )
 }
+// workerd has none (Workers serve files from their static assets): the stack without it.
+stackSuite('gateway-fetch on workerd', false, () =>
+  launchFetchServer('workerd', { handlerModule: serverEntry('stack-handler.ts') })
+)
