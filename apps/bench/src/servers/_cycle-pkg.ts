@@ -42,12 +42,23 @@ type State = StateOf<typeof middleware>
 // Views see the state the include's middleware adds (the README's `defineUrls<StateOf<…>>()`).
 const { path } = defineUrls<State>()
 
-/** `GET /pkg/me`: the signed-in user, enveloped by `format()`. */
-function me(req: CycleRequest<State>): { id: number; name: string } | null {
-  const user = req.state.user
-  // `requireAuth()` refused anonymous requests; the check narrows the type. The user carries
-  // `isAuthenticated` (added by `authenticate()`), which the answer leaves out.
+/** The user of `/pkg/me` and `/stack/me` (`requireAuth()` refused anonymous requests). */
+type SignedIn = { isAuthenticated: true; id: number; name: string } | { isAuthenticated: false }
+
+/**
+ * The answer of `/pkg/me` and `/stack/me`: the signed-in user. The check narrows the type; the
+ * user carries `isAuthenticated` (added by `authenticate()`), which the answer leaves out.
+ */
+export function userAnswer(user: SignedIn): { id: number; name: string } | null {
   return user.isAuthenticated ? { id: user.id, name: user.name } : null
+}
+
+/** The `me` route's options on routes 4 and 5: the guard, and the envelope's schema if given. */
+export function meOptions(schema?: JsonSchema) {
+  const guard = requireAuth({ message: UNAUTHORIZED_DETAIL })
+  return schema === undefined
+    ? { middleware: [guard] }
+    : { middleware: [guard], response: { 200: schema } }
 }
 
 /**
@@ -55,18 +66,9 @@ function me(req: CycleRequest<State>): { id: number; name: string } | null {
  * describes the document format builds), given with `SCHEMAS=1` as on routes 2 and 3.
  */
 export function pkgUrls(schema?: JsonSchema): UrlEntry {
-  const guard = requireAuth({ message: UNAUTHORIZED_DETAIL })
   return include(
     'pkg/',
-    [
-      path(
-        'me',
-        me,
-        schema === undefined
-          ? { middleware: [guard] }
-          : { middleware: [guard], response: { 200: schema } }
-      ),
-    ],
+    [path('me', (req: CycleRequest<State>) => userAnswer(req.state.user), meOptions(schema))],
     { middleware }
   )
 }

@@ -23,14 +23,15 @@ import {
   type StateOf,
   type UrlEntry,
 } from '@cycle/core'
-import { authenticate, jwtBackend, requireAuth } from '@cycle/middleware-auth'
+import { authenticate, jwtBackend } from '@cycle/middleware-auth'
 import { conditional } from '@cycle/middleware-conditional'
 import { cors } from '@cycle/middleware-cors'
 import { compress } from '@cycle/middleware-compress'
 import { format } from '@cycle/middleware-format'
 import { requestId, type RequestIdState } from '@cycle/middleware-observe'
 import { securityHeaders } from '@cycle/middleware-security'
-import { ALLOWED_ORIGIN, JWT_SECRET, UNAUTHORIZED_DETAIL, userOfClaims } from './_shared'
+import { meOptions, userAnswer } from './_cycle-pkg'
+import { ALLOWED_ORIGIN, JWT_SECRET, userOfClaims } from './_shared'
 
 const middleware = [
   requestId(),
@@ -55,26 +56,11 @@ const middleware = [
 type State = StateOf<typeof middleware>
 const { path } = defineUrls<State>()
 
-/** `GET /stack/me`: the signed-in user, enveloped by `format()`. */
-function me(req: CycleRequest<State>): { id: number; name: string } | null {
-  const user = req.state.user
-  return user.isAuthenticated ? { id: user.id, name: user.name } : null
-}
-
 /** The `stack/` include: route 5 (`schema`: the envelope's response schema, with `SCHEMAS=1`). */
 export function stackUrls(schema?: JsonSchema): UrlEntry {
-  const guard = requireAuth({ message: UNAUTHORIZED_DETAIL })
   return include(
     'stack/',
-    [
-      path(
-        'me',
-        me,
-        schema === undefined
-          ? { middleware: [guard] }
-          : { middleware: [guard], response: { 200: schema } }
-      ),
-    ],
+    [path('me', (req: CycleRequest<State>) => userAnswer(req.state.user), meOptions(schema))],
     { middleware }
   )
 }
